@@ -1,0 +1,76 @@
+"""Input checks shared by every layer: clear errors instead of NumPy tracebacks.
+
+Each check says what was expected and what came, so that a reader who passes the
+wrong thing learns what to fix.
+"""
+
+import numpy as np
+
+from nnlib.errors import CallOrderError
+
+
+def as_float_matrix(x, name: str = "x", n_columns: int | None = None) -> np.ndarray:
+    """Return ``x`` as a finite 2-D float array of shape (batch, n_columns).
+
+    float32 and float64 arrays keep their dtype; integers become float64.
+    """
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(x)
+    if x.dtype.kind not in "fiu" or x.dtype.kind == "f" and x.dtype.itemsize < 4:
+        raise TypeError(f"{name} must hold real numbers (float32, float64 or int); got dtype {x.dtype}")
+    if x.dtype.kind in "iu":
+        x = x.astype(np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be 2-D with shape (batch, features); got shape {x.shape}")
+    if n_columns is not None and x.shape[1] != n_columns:
+        raise ValueError(f"{name} must have {n_columns} columns (features); got shape {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} must have at least one row; got shape {x.shape}")
+    _check_finite(x, name)
+    return x
+
+
+def _check_finite(x: np.ndarray, name: str) -> None:
+    # A sum is NaN or inf whenever an entry is; it is cheaper than np.isfinite(x).all().
+    # Only when the sum is not finite do we look for the offending entry.
+    if np.isfinite(x.sum()):
+        return
+    bad = np.argwhere(~np.isfinite(x))
+    if len(bad):
+        where = tuple(int(i) for i in bad[0])
+        raise ValueError(f"{name} must be finite; got {x[where]} at index {where}")
+
+
+def as_labels(labels, n_classes: int, batch: int) -> np.ndarray:
+    """Return ``labels`` as a 1-D int array of length ``batch`` with values in [0, n_classes)."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"labels must be integer class indices (e.g. labels.astype(int)); got dtype {labels.dtype}"
+        )
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-D with shape (batch,); got shape {labels.shape}")
+    if len(labels) != batch:
+        raise ValueError(f"labels must have one entry per row: expected {batch}, got {len(labels)}")
+    out_of_range = (labels < 0) | (labels >= n_classes)
+    if out_of_range.any():
+        i = int(np.argmax(out_of_range))
+        raise ValueError(f"labels must be integers in [0, {n_classes}); got {labels[i]} at index {i}")
+    return labels
+
+
+def require_forward(cache, layer: object) -> None:
+    """Raise a clear error when ``backward`` runs before ``forward``."""
+    if cache is None:
+        raise CallOrderError(f"{type(layer).__name__}.backward() called before forward()")
+
+
+def check_grad_shape(grad, expected: tuple, layer: object) -> np.ndarray:
+    """Return ``grad`` as an array, or say which shape backward expected."""
+    grad = np.asarray(grad)
+    if grad.shape != expected:
+        raise ValueError(
+            f"{type(layer).__name__}.backward expects grad of shape {expected} "
+            f"(the shape of its forward output); got {grad.shape}"
+        )
+    return grad
