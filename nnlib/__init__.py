@@ -13,9 +13,10 @@ from nnlib.losses import CrossEntropy, SoftmaxCrossEntropy, one_hot
 from nnlib.model import Model, mlp, train
 from nnlib.optim import SGD
 from nnlib.softmax import Softmax, softmax
+from nnlib.source import show_source
 
 __all__ = [
     "CallOrderError", "CrossEntropy", "Linear", "Model", "ReLU", "SGD", "Sigmoid",
     "Softmax", "SoftmaxCrossEntropy", "Tanh", "TrainingDiverged", "data", "gradcheck",
-    "mlp", "one_hot", "softmax", "train",
+    "mlp", "one_hot", "show_source", "softmax", "train",
 ]

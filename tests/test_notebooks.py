@@ -1,0 +1,31 @@
+"""Notebooks are committed clean and the built book is complete.
+
+The notebooks themselves are executed by the book build (see conftest.built_book),
+which fails on any cell error because it runs with -W.
+"""
+
+import json
+
+from conftest import NOTEBOOKS, ROOT
+
+
+def test_there_is_a_notebook_per_toc_entry():
+    toc = (ROOT / "_toc.yml").read_text()
+    for notebook in NOTEBOOKS:
+        assert f"book/{notebook.stem}" in toc, f"{notebook.name} is not in _toc.yml"
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text())["cells"]
+        dirty = [i for i, c in enumerate(cells)
+                 if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+        assert not dirty, f"{path.name}: cells {dirty} have outputs; run " \
+                          f"`jupyter nbconvert --clear-output --inplace book/*.ipynb`"
+
+
+def test_every_chapter_imports_nnlib():
+    for path in NOTEBOOKS:
+        code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                         if c["cell_type"] == "code")
+        assert "nnlib" in code, f"{path.name} does not use nnlib"
