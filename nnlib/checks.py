@@ -17,7 +17,9 @@ def as_float_matrix(x, name: str = "x", n_columns: int | None = None) -> np.ndar
     if not isinstance(x, np.ndarray):
         x = np.asarray(x)
     if x.dtype.kind not in "fiu" or x.dtype.kind == "f" and x.dtype.itemsize < 4:
-        raise TypeError(f"{name} must hold real numbers (float32, float64 or int); got dtype {x.dtype}")
+        raise TypeError(
+            f"{name} must hold real numbers (float32, float64 or int); got dtype {x.dtype}"
+        )
     if x.dtype.kind in "iu":
         x = x.astype(np.float64)
     if x.ndim != 2:
@@ -46,16 +48,21 @@ def as_labels(labels, n_classes: int, batch: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
         raise TypeError(
-            f"labels must be integer class indices (e.g. labels.astype(int)); got dtype {labels.dtype}"
+            "labels must be integer class indices (e.g. labels.astype(int)); "
+            f"got dtype {labels.dtype}"
         )
     if labels.ndim != 1:
         raise ValueError(f"labels must be 1-D with shape (batch,); got shape {labels.shape}")
     if len(labels) != batch:
-        raise ValueError(f"labels must have one entry per row: expected {batch}, got {len(labels)}")
+        raise ValueError(
+            f"labels must have one entry per row: expected {batch}, got {len(labels)}"
+        )
     out_of_range = (labels < 0) | (labels >= n_classes)
     if out_of_range.any():
         i = int(np.argmax(out_of_range))
-        raise ValueError(f"labels must be integers in [0, {n_classes}); got {labels[i]} at index {i}")
+        raise ValueError(
+            f"labels must be integers in [0, {n_classes}); got {labels[i]} at index {i}"
+        )
     return labels
 
 

@@ -17,5 +17,7 @@ class SGD:
             for name in layer.param_names:
                 grad = getattr(layer, "d" + name)
                 if grad is None:
-                    raise ValueError(f"{layer!r} has no gradient for {name!r}: call backward() first")
+                    raise ValueError(
+                        f"{layer!r} has no gradient for {name!r}: call backward() first"
+                    )
                 getattr(layer, name)[...] -= self.lr * grad

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The jupyter-book command, run with this interpreter (the package has no __main__).
+JUPYTER_BOOK = "from jupyter_book.cli.main import main; main()"
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 
 
@@ -19,7 +21,7 @@ def built_book(tmp_path_factory) -> Path:
     """
     out = tmp_path_factory.mktemp("book")
     result = subprocess.run(
-        [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(ROOT), "--path-output", str(out),
+        [sys.executable, "-c", JUPYTER_BOOK, "build", str(ROOT), "--path-output", str(out),
          "-W", "-n", "--keep-going"],
         capture_output=True, text=True, cwd=ROOT,
     )

@@ -1,0 +1,148 @@
+"""Extreme values stay finite, dtypes are kept, and bad input gets a clear error."""
+
+import numpy as np
+import pytest
+
+from nnlib import (
+    SGD,
+    CallOrderError,
+    CrossEntropy,
+    Linear,
+    Model,
+    Softmax,
+    SoftmaxCrossEntropy,
+    train,
+)
+from nnlib import data as nn_data
+
+# --- Numerical robustness -------------------------------------------------------------
+
+
+def test_huge_logits_give_finite_fused_loss_and_gradient():
+    loss = SoftmaxCrossEntropy()
+    value = loss.forward(np.array([[1e4, -1e4], [-1e4, 1e4]]), np.array([1, 1]))
+    grad = loss.backward()
+    assert np.isfinite(value) and np.all(np.isfinite(grad))
+    assert value == pytest.approx(1e4, rel=1e-12)  # the first row is wrong by 2e4, halved
+    np.testing.assert_allclose(grad, [[0.5, -0.5], [0, 0]])
+
+
+def test_huge_logits_through_softmax_layer():
+    softmax = Softmax()
+    probs = softmax.forward(np.array([[1e4, -1e4, 0.0]]))
+    assert np.all(np.isfinite(softmax.backward(np.ones_like(probs))))
+    assert np.all(np.isfinite(softmax.jacobian()))
+
+
+def test_zero_probabilities_give_finite_cross_entropy():
+    loss = CrossEntropy()
+    value = loss.forward(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 0]))
+    grad = loss.backward()
+    assert np.isfinite(value) and value > 10  # a confident wrong answer costs a lot
+    assert np.all(np.isfinite(grad))
+
+
+@pytest.mark.parametrize("layer", [Linear(3, 2, dtype=np.float32), Softmax()])
+def test_float32_stays_float32(layer):
+    x = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
+    out = layer.forward(x)
+    assert out.dtype == np.float32
+    assert layer.backward(np.ones_like(out)).dtype == np.float32
+
+
+def test_float32_input_to_float64_layer_stays_float32():
+    layer = Linear(3, 2)
+    out = layer.forward(np.ones((2, 3), dtype=np.float32))
+    assert out.dtype == np.float32 and layer.w.dtype == np.float64
+
+
+def test_integer_input_becomes_float64():
+    assert Linear(2, 2).forward(np.array([[1, 2]])).dtype == np.float64
+
+
+# --- Bad input: clear ValueError / TypeError naming what was expected and what came ---
+
+
+@pytest.fixture
+def fused():
+    return SoftmaxCrossEntropy()
+
+
+LOGITS = np.zeros((3, 2))
+
+
+@pytest.mark.parametrize("labels, error, message", [
+    (np.array([0, 1, 2]), ValueError, r"labels must be integers in \[0, 2\); got 2 at index 2"),
+    (np.array([0, -1, 1]), ValueError, r"in \[0, 2\); got -1 at index 1"),
+    (np.array([0.0, 1.0, 1.0]), TypeError, r"labels must be integer class indices.*float64"),
+    (np.array([0, 1]), ValueError, r"one entry per row: expected 3, got 2"),
+    (np.array([[0, 1, 1]]), ValueError, r"labels must be 1-D.*\(1, 3\)"),
+])
+def test_bad_labels(fused, labels, error, message):
+    with pytest.raises(error, match=message):
+        fused.forward(LOGITS, labels)
+    with pytest.raises(error, match=message):
+        CrossEntropy().forward(np.full((3, 2), 0.5), labels)
+
+
+@pytest.mark.parametrize("x, message", [
+    (np.ones((4, 3)), r"x must have 2 columns \(features\); got shape \(4, 3\)"),
+    (np.ones(2), r"x must be 2-D with shape \(batch, features\); got shape \(2,\)"),
+    (np.ones((1, 2, 2)), r"x must be 2-D.*\(1, 2, 2\)"),
+    (np.array([[1.0, np.nan]]), r"x must be finite; got nan at index \(0, 1\)"),
+    (np.array([[np.inf, 1.0]]), r"x must be finite; got inf at index \(0, 0\)"),
+    (np.ones((0, 2)), r"at least one row"),
+])
+def test_bad_x(x, message):
+    with pytest.raises(ValueError, match=message):
+        Linear(2, 2).forward(x)
+
+
+def test_non_numeric_x():
+    with pytest.raises(TypeError, match="x must hold real numbers.*got dtype <U1"):
+        Linear(2, 2).forward(np.array([["a", "b"]]))
+
+
+def test_probabilities_that_are_not_probabilities():
+    with pytest.raises(ValueError, match="probs must be probabilities in \\[0, 1\\]"):
+        CrossEntropy().forward(np.array([[3.0, -1.0]]), np.array([0]))
+
+
+@pytest.mark.parametrize("layer, call", [
+    (Linear(2, 2), lambda layer: layer.backward(np.ones((1, 2)))),
+    (Softmax(), lambda layer: layer.backward(np.ones((1, 2)))),
+    (Softmax(), lambda layer: layer.jacobian()),
+    (CrossEntropy(), lambda layer: layer.backward()),
+    (SoftmaxCrossEntropy(), lambda layer: layer.backward()),
+])
+def test_backward_before_forward(layer, call):
+    with pytest.raises(CallOrderError, match=r"backward\(\) called before forward\(\)"):
+        call(layer)
+    with pytest.raises(ValueError):  # CallOrderError is a ValueError too
+        call(layer)
+
+
+def test_grad_of_wrong_shape():
+    layer = Linear(2, 3)
+    layer.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"expects grad of shape \(4, 3\).*got \(4, 2\)"):
+        layer.backward(np.ones((4, 2)))
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), float("inf"), "0.1"])
+def test_bad_learning_rate(lr):
+    with pytest.raises(ValueError, match="learning rate must be a finite number > 0"):
+        SGD(lr)
+    x, labels = nn_data.article_data()
+    with pytest.raises(ValueError, match="learning rate"):
+        train(Model([Linear(2, 2)]), x, labels, lr=lr)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(in_features=0, out_features=2), "in_features must be a positive integer; got 0"),
+    (dict(in_features=2, out_features=2.5), "out_features must be a positive integer; got 2.5"),
+    (dict(in_features=2, out_features=2, init="zeros"), "init must be one of"),
+])
+def test_bad_linear_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Linear(**kwargs)
