@@ -1,0 +1,342 @@
+"""Every checker accepts a right answer and rejects each known mistake by name."""
+
+import numpy as np
+import pytest
+
+from nnlib import exercises as ex
+from nnlib import one_hot
+
+
+def _softmax(x):
+    exps = np.exp(x - x.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+def check(checker, fn):
+    """Run a checker quietly and return (passed, message)."""
+    result = checker(fn, verbose=False)
+    assert isinstance(result, ex.CheckResult)
+    assert bool(result) is result.passed
+    return result.passed, result.message
+
+
+def assert_accepts(checker, fn):
+    passed, message = check(checker, fn)
+    assert passed, message
+    assert "is correct" in message
+
+
+def assert_rejects(checker, fn, *fragments):
+    passed, message = check(checker, fn)
+    assert not passed, f"{fn.__name__} was accepted:\n{message}"
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+
+
+# --- CheckResult and the behaviour every checker shares ---------------------------------
+
+def test_check_result_is_truthy_only_when_passed():
+    assert ex.CheckResult(True, "ok")
+    assert not ex.CheckResult(False, "no")
+    assert str(ex.CheckResult(False, "the message")) == "the message"
+
+
+def test_checker_prints_its_message(capsys):
+    result = ex.check_relu_backward(lambda x, grad: grad * (x > 0))
+    assert result.message in capsys.readouterr().out
+    ex.check_relu_backward(lambda x, grad: grad * (x > 0), verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_checker_result_does_not_display_twice_in_notebooks():
+    # The checker printed the message; the cell's result must add nothing.
+    assert ex.CheckResult(True, "ok")._ipython_display_() is None
+
+
+def stub_none(*args):
+    return None
+
+
+def stub_raises(*args):
+    raise NotImplementedError
+
+
+def stub_ellipsis(*args):
+    ...
+
+
+CHECKERS = [ex.check_one_hot, ex.check_softmax, ex.check_softmax_jacobian,
+            ex.check_cross_entropy_backward, ex.check_fused_gradient,
+            ex.check_linear_backward, ex.check_relu_backward]
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+@pytest.mark.parametrize("stub", [stub_none, stub_raises, stub_ellipsis])
+def test_stub_is_not_implemented_yet_not_a_traceback(checker, stub):
+    assert_rejects(checker, stub, "not implemented yet")
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+def test_reader_exception_is_reported_with_its_message(checker):
+    def broken(*args):
+        raise ValueError("boom in the reader's code")
+
+    assert_rejects(checker, broken, "broken raised ValueError: boom in the reader's code")
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+def test_non_array_answer_is_reported(checker):
+    assert_rejects(checker, lambda *args: "hello", "got str")
+
+
+def test_message_names_the_worst_entry_and_the_numerical_gradient():
+    def slightly_off(x, grad):
+        out = grad * (x > 0)
+        out[1, 2] += 0.5
+        return out
+
+    assert_rejects(ex.check_relu_backward, slightly_off, "dL/dx[1, 2] is",
+                   "(off by 0.5)", "1 of 20 entries are wrong",
+                   "relative error of dL/dx against the numerical gradient")
+
+
+def test_inputs_are_copies_so_in_place_answers_are_fine():
+    def in_place(x, grad):
+        grad[x <= 0] = 0
+        return grad
+
+    assert_accepts(ex.check_relu_backward, in_place)
+
+
+# --- One-hot -----------------------------------------------------------------------------
+
+def test_one_hot_accepts_right_answers():
+    assert_accepts(ex.check_one_hot, lambda labels, n: np.eye(n)[labels])
+    assert_accepts(ex.check_one_hot, lambda labels, n: np.arange(n) == labels[:, None])
+
+
+def test_one_hot_width_from_labels():
+    assert_rejects(ex.check_one_hot, lambda labels, n: np.eye(labels.max() + 1)[labels],
+                   "labels.max() + 1", "shape (6, 3); expected (6, 5)")
+
+
+def test_one_hot_whole_columns():
+    def columns(labels, n):
+        out = np.zeros((len(labels), n))
+        out[:, labels] = 1
+        return out
+
+    assert_rejects(ex.check_one_hot, columns, "whole columns are set")
+
+
+def test_one_hot_transposed_and_shifted():
+    assert_rejects(ex.check_one_hot, lambda labels, n: np.eye(n)[labels].T,
+                   "transpose of the right answer")
+    assert_rejects(ex.check_one_hot, lambda labels, n: np.roll(np.eye(n)[labels], 1, axis=1),
+                   "one column off")
+
+
+# --- Softmax -----------------------------------------------------------------------------
+
+def test_softmax_accepts_the_stable_version():
+    assert_accepts(ex.check_softmax, _softmax)
+
+
+def test_softmax_without_max_subtraction_fails_on_large_logits():
+    def article_softmax(x):  # the article's standalone softmax, typos fixed
+        x_exp = np.exp(x)
+        return x_exp / np.sum(x_exp, axis=1, keepdims=True)
+
+    assert_rejects(ex.check_softmax, article_softmax, "large logits", "no max-subtraction",
+                   "nan")
+
+
+def test_softmax_with_one_max_for_the_batch():
+    def global_max(x):
+        exps = np.exp(x - x.max())
+        return exps / exps.sum(axis=1, keepdims=True)
+
+    assert_rejects(ex.check_softmax, global_max, "one max for the whole batch")
+
+
+def test_softmax_wrong_axis():
+    def columns(x):
+        exps = np.exp(x - x.max(axis=0, keepdims=True))
+        return exps / exps.sum(axis=0, keepdims=True)
+
+    assert_rejects(ex.check_softmax, columns, "wrong axis", "columns sum to 1")
+
+
+def test_softmax_not_normalised_and_missing_keepdims():
+    assert_rejects(ex.check_softmax, lambda x: np.exp(x - x.max(axis=1, keepdims=True)),
+                   "not normalised")
+
+    def no_keepdims(x):
+        exps = np.exp(x - x.max(axis=1, keepdims=True))
+        return exps / exps.sum(axis=1)
+
+    assert_rejects(ex.check_softmax, no_keepdims, "raised ValueError", "keepdims=True")
+
+
+# --- Softmax Jacobian --------------------------------------------------------------------
+
+def test_jacobian_accepts_batched_and_looped_versions():
+    assert_accepts(ex.check_softmax_jacobian,
+                   lambda p: p[:, :, None] * (np.eye(p.shape[1]) - p[:, None, :]))
+    assert_accepts(ex.check_softmax_jacobian,
+                   lambda p: np.stack([np.diag(q) - np.outer(q, q) for q in p]))
+
+
+def test_jacobian_missing_diagonal_term():
+    assert_rejects(ex.check_softmax_jacobian, lambda p: -p[:, :, None] * p[:, None, :],
+                   "missing the diagonal term")
+
+
+def test_jacobian_only_diagonal():
+    assert_rejects(ex.check_softmax_jacobian,
+                   lambda p: np.eye(p.shape[1]) * (p * (1 - p))[:, :, None], "only the diagonal")
+
+
+def test_jacobian_same_index_twice_the_forgotten_rearrange():
+    assert_rejects(ex.check_softmax_jacobian,
+                   lambda p: p[:, :, None] * (np.eye(p.shape[1]) - p[:, :, None]),
+                   "both factors use the same index", "rearrange")
+
+
+def test_jacobian_axes_in_the_wrong_order_and_single_sample():
+    def batch_last(p):
+        return np.stack([np.diag(q) - np.outer(q, q) for q in p], axis=-1)
+
+    assert_rejects(ex.check_softmax_jacobian, batch_last, "axes in the wrong order",
+                   "expected (3, 4, 4)")
+    assert_rejects(ex.check_softmax_jacobian, lambda p: np.diag(p[0]) - np.outer(p[0], p[0]),
+                   "only one sample's Jacobian")
+
+
+def test_jacobian_sign_flipped():
+    assert_rejects(ex.check_softmax_jacobian,
+                   lambda p: -p[:, :, None] * (np.eye(p.shape[1]) - p[:, None, :]),
+                   "sign flipped")
+
+
+# --- Cross-entropy backward --------------------------------------------------------------
+
+def test_cross_entropy_backward_accepts_the_mean_gradient():
+    assert_accepts(ex.check_cross_entropy_backward,
+                   lambda p, y: -one_hot(y, p.shape[1]) / p / len(y))
+
+
+def test_cross_entropy_backward_not_divided_by_batch():
+    def article_gradient(p, y):  # the article's Entropy: one_hot_y * -1 / x
+        return one_hot(y, p.shape[1]) * -1 / p
+
+    assert_rejects(ex.check_cross_entropy_backward, article_gradient,
+                   "not divided by the batch size", "batch times too large")
+
+
+def test_cross_entropy_backward_other_mistakes():
+    assert_rejects(ex.check_cross_entropy_backward,
+                   lambda p, y: -one_hot(y, p.shape[1]) / p / p.size, "batch * classes")
+    assert_rejects(ex.check_cross_entropy_backward,
+                   lambda p, y: one_hot(y, p.shape[1]) / p / len(y), "sign flipped")
+    assert_rejects(ex.check_cross_entropy_backward,
+                   lambda p, y: -one_hot(y, p.shape[1]) * np.log(p) / len(y),
+                   "not its derivative")
+    assert_rejects(ex.check_cross_entropy_backward, lambda p, y: -1 / p / len(y),
+                   "-1/p everywhere")
+
+
+# --- Fused softmax + cross-entropy gradient ----------------------------------------------
+
+def test_fused_gradient_accepts_probs_minus_onehot_over_batch():
+    assert_accepts(ex.check_fused_gradient,
+                   lambda x, y: (_softmax(x) - one_hot(y, x.shape[1])) / len(y))
+
+
+def test_fused_gradient_not_divided_by_batch():
+    assert_rejects(ex.check_fused_gradient,
+                   lambda x, y: _softmax(x) - one_hot(y, x.shape[1]),
+                   "not divided by the batch size")
+
+
+def test_fused_gradient_sign_one_hot_and_logits():
+    assert_rejects(ex.check_fused_gradient,
+                   lambda x, y: (one_hot(y, x.shape[1]) - _softmax(x)) / len(y),
+                   "sign flipped")
+    assert_rejects(ex.check_fused_gradient, lambda x, y: _softmax(x) / len(y),
+                   "forgot to subtract the one-hot")
+    assert_rejects(ex.check_fused_gradient,
+                   lambda x, y: (x - one_hot(y, x.shape[1])) / len(y),
+                   "used the logits")
+
+
+# --- Linear backward ---------------------------------------------------------------------
+
+def linear_backward(x, w, grad):
+    return grad @ w.T, x.T @ grad, grad.sum(axis=0)
+
+
+def test_linear_backward_accepts_the_right_gradients():
+    assert_accepts(ex.check_linear_backward, linear_backward)
+
+
+def test_linear_backward_returning_dw_the_articles_bug():
+    def article_backward(x, w, grad):  # the full code's Linear.backward returns cur_grad
+        return x.T @ grad
+
+    assert_rejects(ex.check_linear_backward, article_backward, "dx is dL/dW",
+                   "article", "got a single array of shape (4, 3)")
+
+    def dw_for_dx(x, w, grad):
+        return x.T @ grad, x.T @ grad, grad.sum(axis=0)
+
+    assert_rejects(ex.check_linear_backward, dw_for_dx, "dx is dL/dW",
+                   "dx has shape (4, 3); expected (5, 4)")
+
+
+def test_linear_backward_transposed_results():
+    assert_rejects(ex.check_linear_backward,
+                   lambda x, w, grad: (w @ grad.T, x.T @ grad, grad.sum(axis=0)),
+                   "dx has shape (4, 5)", "transpose of the right answer")
+    assert_rejects(ex.check_linear_backward,
+                   lambda x, w, grad: (grad @ w.T, grad.T @ x, grad.sum(axis=0)),
+                   "dw has shape (3, 4)", "transpose of the right answer")
+
+
+def test_linear_backward_db_not_summed():
+    assert_rejects(ex.check_linear_backward, lambda x, w, grad: (grad @ w.T, x.T @ grad, grad),
+                   "db is not summed over the batch", "db has shape (5, 3); expected (3,)")
+    assert_rejects(ex.check_linear_backward,
+                   lambda x, w, grad: (grad @ w.T, x.T @ grad, grad.mean(axis=0)),
+                   "db is averaged")
+
+
+def test_linear_backward_swapped_unfinished_and_bad_matmul():
+    assert_rejects(ex.check_linear_backward,
+                   lambda x, w, grad: (x.T @ grad, grad @ w.T, grad.sum(axis=0)), "swapped")
+    assert_rejects(ex.check_linear_backward, lambda x, w, grad: (grad @ w.T, None, None),
+                   "not finished", "dw and db are still None")
+    assert_rejects(ex.check_linear_backward,
+                   lambda x, w, grad: (grad @ w, x.T @ grad, grad.sum(axis=0)),
+                   "raised ValueError", "hint: check which matrix needs a transpose")
+    assert_rejects(ex.check_linear_backward, lambda x, w, grad: (grad @ w.T, x.T @ grad),
+                   "return a tuple (dx, dw, db); got 2 values")
+
+
+# --- ReLU backward -----------------------------------------------------------------------
+
+def test_relu_backward_accepts_the_mask():
+    assert_accepts(ex.check_relu_backward, lambda x, grad: grad * (x > 0))
+    assert_accepts(ex.check_relu_backward, lambda x, grad: np.where(x > 0, grad, 0.0))
+
+
+@pytest.mark.parametrize("wrong, fragment", [
+    (lambda x, grad: grad, "grad passes through unchanged"),
+    (lambda x, grad: grad * np.maximum(x, 0), "multiplied by the output max(x, 0)"),
+    (lambda x, grad: grad * x, "multiplied by x"),
+    (lambda x, grad: (x > 0).astype(float), "without multiplying by grad"),
+    (lambda x, grad: grad * (x < 0), "mask is inverted"),
+    (lambda x, grad: np.maximum(grad, 0), "ReLU applied to the gradient"),
+])
+def test_relu_backward_known_mistakes(wrong, fragment):
+    assert_rejects(ex.check_relu_backward, wrong, fragment)
