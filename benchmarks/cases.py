@@ -1,0 +1,447 @@
+"""The benchmark cases: each times nnlib against a baseline in the same run.
+
+Every case returns ``Row`` objects (one line of the report). A row's ratio is always
+``candidate time / baseline time``; the target says which side of it passes.
+Each case also checks that what it compares computes the same numbers (``agreement``),
+because a fast wrong answer is no answer.
+
+The cases take their sizes as arguments, so that the tests can run them on tiny
+inputs and the book on medium ones; the defaults are the sizes of the report.
+"""
+
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import einops
+import numpy as np
+from timing import max_rel_diff, measure
+
+import nnlib
+from nnlib import SGD, Linear, Model, ReLU, Softmax, data, mlp, train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Row:
+    """One line of the report."""
+
+    item: int
+    what: str
+    candidate: str
+    baseline: str | None
+    candidate_s: float
+    baseline_s: float | None
+    target: str  # e.g. "<= 1.10x", ">= 50x", "< 150 ms"
+    passed: bool | None  # None: informational, no target
+    agreement: float | None = None  # max relative difference of the compared results
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline_s is None:
+            return None
+        return self.candidate_s / self.baseline_s
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ratio": self.ratio}
+
+
+def ratio_at_most(limit: float):
+    return f"<= {limit:.2f}x", lambda ratio: ratio <= limit
+
+
+# --- 1. One Linear layer, forward + backward, against the bare BLAS products ----------
+
+
+def linear_case(dtype=np.float64, batch: int = 2048, n_in: int = 1024, n_out: int = 1024, *,
+                repeats: int = 7, limit: float = 1.10) -> Row:
+    """nnlib ``Linear`` forward + backward vs the bare products.
+
+    The baseline is ``x @ w + b``, ``g @ w.T``, ``x.T @ g`` and ``g.sum(0)``.
+    """
+    rng = np.random.default_rng(0)
+    layer = Linear(n_in, n_out, rng=0, dtype=dtype)
+    x = rng.normal(size=(batch, n_in)).astype(dtype)
+    g = rng.normal(size=(batch, n_out)).astype(dtype)
+    w, b = layer.w, layer.b
+
+    def nnlib_linear():
+        y = layer.forward(x)
+        return y, layer.backward(g), layer.dw, layer.db
+
+    def raw_blas():
+        return x @ w + b, g @ w.T, x.T @ g, g.sum(axis=0)
+
+    agreement = max(max_rel_diff(a, r) for a, r in zip(nnlib_linear(), raw_blas(), strict=True))
+    tolerance = 10 * np.finfo(dtype).eps  # the same products: equal up to rounding
+    times = measure({"nnlib": nnlib_linear, "blas": raw_blas}, repeats=repeats)
+    target, ok = ratio_at_most(limit)
+    ratio = times["nnlib"] / times["blas"]
+    name = np.dtype(dtype).name
+    return Row(1, f"Linear fwd+bwd {batch}x{n_in} @ {n_in}x{n_out} {name}",
+               f"nnlib Linear(dtype={name})", "x@w+b, g@w.T, x.T@g, g.sum(0)",
+               times["nnlib"], times["blas"], target, ok(ratio) and agreement <= tolerance,
+               agreement)
+
+
+# --- 2. A whole training step of an MLP ------------------------------------------------
+
+# Three ways to write the three products of a Linear layer: y = x w, dW = x^T g, dx = g w^T.
+PRODUCTS = {
+    "numpy @": (
+        lambda x, w: x @ w,
+        lambda x, g: x.T @ g,
+        lambda g, w: g @ w.T,
+    ),
+    # As in the article: einops.einsum calls np.einsum without optimize=..., so NumPy
+    # runs its own loops instead of handing the product to BLAS.
+    "einops.einsum": (
+        lambda x, w: einops.einsum(x, w, "b c1, c1 c2 -> b c2"),
+        lambda x, g: einops.einsum(einops.rearrange(x, "b c -> c b"), g,
+                                   "c1 b, b c2 -> c1 c2"),
+        lambda g, w: einops.einsum(g, einops.rearrange(w, "c1 c2 -> c2 c1"),
+                                   "b c2, c2 c1 -> b c1"),
+    ),
+    # The same contractions with optimize=True: np.einsum may then call BLAS (tensordot).
+    "np.einsum optimize": (
+        lambda x, w: np.einsum("bi,io->bo", x, w, optimize=True),
+        lambda x, g: np.einsum("bi,bo->io", x, g, optimize=True),
+        lambda g, w: np.einsum("bo,io->bi", g, w, optimize=True),
+    ),
+}
+
+
+def mlp_problem(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10,
+                dtype=np.float32):
+    """Random inputs (batch, n_in), labels (batch,), and a seeded nnlib MLP in ``dtype``."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(batch, n_in)).astype(dtype)
+    labels = rng.integers(0, classes, size=batch)
+    model = Model([Linear(n_in, hidden, rng=1, init="he", dtype=dtype), ReLU(),
+                   Linear(hidden, classes, rng=2, dtype=dtype)])
+    return x, labels, model
+
+
+class HandWrittenMLP:
+    """The same two-layer network and SGD step, written out in plain NumPy.
+
+    ``products`` picks how the three matrix products of each Linear layer are
+    computed (a key of ``PRODUCTS``); everything else is identical.
+    """
+
+    def __init__(self, model: Model, products: str = "numpy @"):
+        first, second = model.layers[0], model.layers[2]
+        self.w1, self.b1 = first.w.copy(), first.b.copy()
+        self.w2, self.b2 = second.w.copy(), second.b.copy()
+        self.forward_product, self.weight_product, self.input_product = PRODUCTS[products]
+
+    def step(self, x: np.ndarray, labels: np.ndarray, lr: float) -> float:
+        mul, dw_of, dx_of = self.forward_product, self.weight_product, self.input_product
+        rows = np.arange(len(x))
+        # forward
+        h = mul(x, self.w1) + self.b1
+        a = np.maximum(h, 0)
+        z = mul(a, self.w2) + self.b2
+        # softmax cross-entropy, via log-probabilities (stable)
+        shifted = z - z.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -log_probs[rows, labels].mean()
+        # backward
+        dz = np.exp(log_probs)
+        dz[rows, labels] -= 1
+        dz /= len(x)
+        dw2, db2 = dw_of(a, dz), dz.sum(axis=0)
+        dh = dx_of(dz, self.w2) * (h > 0)
+        dw1, db1 = dw_of(x, dh), dh.sum(axis=0)
+        # SGD
+        self.w1 -= lr * dw1
+        self.b1 -= lr * db1
+        self.w2 -= lr * dw2
+        self.b2 -= lr * db2
+        return float(loss)
+
+    def params(self):
+        return self.w1, self.b1, self.w2, self.b2
+
+
+def nnlib_params(model: Model):
+    return model.layers[0].w, model.layers[0].b, model.layers[2].w, model.layers[2].b
+
+
+def mlp_step_check(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10,
+                   lr: float = 0.01) -> dict[str, float]:
+    """One step from the same start, every way: max relative difference of the parameters
+    (and of the loss) from nnlib's, per way of computing the products."""
+    x, labels, model = mlp_problem(batch, n_in, hidden, classes)
+    hand = {name: HandWrittenMLP(model, name) for name in PRODUCTS}
+    loss = model.loss_and_backward(x, labels)
+    SGD(lr).step(model.layers)
+    out = {}
+    for name, net in hand.items():
+        hand_loss = net.step(x, labels, lr)
+        out[name] = max([abs(hand_loss - loss) / abs(loss)] +
+                        [max_rel_diff(p, q) for p, q in zip(net.params(), nnlib_params(model),
+                                                            strict=True)])
+    return out
+
+
+def mlp_step_times(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10, *,
+                   ways=("nnlib", "numpy @", "einops.einsum"), repeats: int = 7,
+                   lr: float = 0.01) -> dict[str, float]:
+    """Median seconds of one training step (forward, loss, backward, SGD) per way."""
+    x, labels, model = mlp_problem(batch, n_in, hidden, classes)
+    optimizer = SGD(lr)
+
+    def nnlib_step():
+        model.loss_and_backward(x, labels)
+        optimizer.step(model.layers)
+
+    def hand_step(way):
+        net = HandWrittenMLP(model, way)
+        return lambda: net.step(x, labels, lr)
+
+    fns = {way: nnlib_step if way == "nnlib" else hand_step(way) for way in ways}
+    return measure(fns, repeats=repeats)
+
+
+def mlp_case(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10, *,
+             repeats: int = 9, limit: float = 1.10) -> list[Row]:
+    """nnlib's MLP training step vs the same step hand-written, and vs einops.einsum."""
+    agreement = mlp_step_check(batch, n_in, hidden, classes)
+    times = mlp_step_times(batch, n_in, hidden, classes, repeats=repeats)
+    shape = f"{batch}x{n_in} -> {hidden} ReLU -> {classes} float32"
+    target, ok = ratio_at_most(limit)
+    close = agreement["numpy @"] < 1e-4 and agreement["einops.einsum"] < 1e-4
+    hand = Row(2, f"MLP train step {shape}", "nnlib Model + SGD", "hand-written NumPy (@)",
+               times["nnlib"], times["numpy @"], target,
+               ok(times["nnlib"] / times["numpy @"]) and close, agreement["numpy @"])
+    einsum = Row(2, "MLP train step, same, vs the article's einops.einsum Linear",
+                 "nnlib Model + SGD", "hand-written, einops.einsum", times["nnlib"],
+                 times["einops.einsum"], "info", None, agreement["einops.einsum"])
+    speedup = times["einops.einsum"] / times["numpy @"]
+    einsum.notes.append(f"einops.einsum step is {speedup:.1f}x the hand-written @ step")
+    return [hand, einsum]
+
+
+def step_breakdown(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10, *,
+                   repeats: int = 7, lr: float = 0.01) -> dict[str, float]:
+    """Median seconds of each part of one nnlib MLP training step, in the order they run."""
+    x, labels, model = mlp_problem(batch, n_in, hidden, classes)
+    first, relu, second = model.layers
+    loss, optimizer = model.loss, SGD(lr)
+    h = first.forward(x)
+    a = relu.forward(h)
+    z = second.forward(a)
+    loss.forward(z, labels)
+    dz = loss.backward()
+    da = second.backward(dz)
+    dh = relu.backward(da)
+    first.backward(dh)
+    parts = {
+        f"Linear {n_in}->{hidden} forward": lambda: first.forward(x),
+        "ReLU forward": lambda: relu.forward(h),
+        f"Linear {hidden}->{classes} forward": lambda: second.forward(a),
+        "loss forward": lambda: loss.forward(z, labels),
+        "loss backward": loss.backward,
+        f"Linear {hidden}->{classes} backward": lambda: second.backward(dz),
+        "ReLU backward": lambda: relu.backward(da),
+        f"Linear {n_in}->{hidden} backward": lambda: first.backward(dh),
+        "SGD step": lambda: optimizer.step(model.layers),
+    }
+    # The SGD step changes the weights a little each time: harmless for timing.
+    return measure(parts, repeats=repeats, min_time=0.005)
+
+
+# --- 3. The article's training run -------------------------------------------------------
+
+
+def minimal_training(x: np.ndarray, labels: np.ndarray, w: np.ndarray, b: np.ndarray, *,
+                     lr: float = 0.1, epochs: int = 500) -> np.ndarray:
+    """The article's network (one Linear layer, softmax cross-entropy, SGD) as one plain
+    NumPy loop; returns the loss of every epoch like ``nnlib.train``."""
+    w, b = w.copy(), b.copy()
+    rows = np.arange(len(x))
+    losses = np.empty(epochs)
+    for epoch in range(epochs):
+        z = x @ w + b
+        shifted = z - z.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        losses[epoch] = -log_probs[rows, labels].mean()
+        grad = np.exp(log_probs)
+        grad[rows, labels] -= 1
+        grad /= len(x)
+        w -= lr * (x.T @ grad)
+        b -= lr * grad.sum(axis=0)
+    return losses
+
+
+def article_training_case(*, epochs: int = 500, lr: float = 0.1, repeats: int = 9,
+                          limit: float = 1.5) -> Row:
+    """``nnlib.train`` on the article's data vs ``minimal_training``, same start."""
+    x, labels = data.article_data()
+    start = mlp(2, [], 2, rng=0).layers[0]
+
+    def with_nnlib():
+        return train(mlp(2, [], 2, rng=0), x, labels, lr=lr, epochs=epochs)
+
+    def by_hand():
+        return minimal_training(x, labels, start.w, start.b, lr=lr, epochs=epochs)
+
+    agreement = max_rel_diff(with_nnlib(), by_hand())
+    times = measure({"nnlib": with_nnlib, "numpy": by_hand}, repeats=repeats)
+    target, ok = ratio_at_most(limit)
+    return Row(3, f"article training: Linear 2->2, lr {lr:g}, {epochs} epochs",
+               "nnlib.train", "minimal NumPy loop", times["nnlib"], times["numpy"], target,
+               ok(times["nnlib"] / times["numpy"]) and agreement < 1e-12, agreement)
+
+
+# --- 4. Softmax backward: the explicit Jacobian vs the vector-Jacobian product -----------
+
+
+def jacobian_bytes(batch: int, classes: int, itemsize: int = 8) -> int:
+    """Size of the (batch, classes, classes) Jacobian array."""
+    return batch * classes * classes * itemsize
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system could give us now (Linux), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def softmax_paths(batch: int, classes: int, seed: int = 0):
+    """A Softmax layer after forward, an upstream gradient, and the two backward paths."""
+    rng = np.random.default_rng(seed)
+    layer = Softmax()
+    layer.forward(rng.normal(scale=3.0, size=(batch, classes)))
+    grad = rng.normal(size=(batch, classes))
+
+    def via_jacobian():  # build (batch, C, C), then contract: sum_i g_i dp_i/dx_j
+        return einops.einsum(layer.jacobian(), grad, "b i j, b i -> b j")
+
+    def via_product():  # p * (g - sum(p * g)), never builds the matrix
+        return layer.backward(grad)
+
+    return via_jacobian, via_product
+
+
+def softmax_case(batch: int = 512, classes: int = 1000, *, repeats: int = 3,
+                 limit: float = 50.0, tolerance: float = 1e-12) -> Row:
+    """``Softmax.backward`` vs contracting ``Softmax.jacobian()`` with einsum."""
+    notes = []
+    # Building the Jacobian with einops.repeat copies p and the identity to full
+    # (batch, C, C) arrays, and the arithmetic makes two more: about 4 arrays of that size
+    # at once. On a shared machine, shrink the batch rather than run out of memory.
+    free = available_memory()
+    wanted = batch
+    while free is not None and batch > 1 and 4 * jacobian_bytes(batch, classes) > 0.6 * free:
+        batch //= 2
+    if batch != wanted:
+        notes.append(f"batch reduced from {wanted} to {batch}: only {free / 2**30:.1f} GiB free")
+    via_jacobian, via_product = softmax_paths(batch, classes)
+    agreement = max_rel_diff(via_jacobian(), via_product())
+    times = measure({"jacobian": via_jacobian, "product": via_product}, repeats=repeats,
+                    warmup=0)
+    speedup = times["jacobian"] / times["product"]
+    notes.append(f"Jacobian array: {jacobian_bytes(batch, classes) / 2**20:.0f} MiB; "
+                 f"max rel diff {agreement:.1e} (limit {tolerance:g})")
+    return Row(4, f"Softmax backward, batch {batch}, {classes} classes, float64",
+               "einops Jacobian + einsum", "Softmax.backward (VJP)", times["jacobian"],
+               times["product"], f">= {limit:.0f}x", speedup >= limit and agreement <= tolerance,
+               agreement, notes)
+
+
+def softmax_scaling(batch: int = 32, classes=(10, 30, 100, 300, 1000), *,
+                    repeats: int = 3) -> dict[int, dict[str, float]]:
+    """Median seconds of both backward paths for a growing number of classes."""
+    out = {}
+    for c in classes:
+        via_jacobian, via_product = softmax_paths(batch, c)
+        out[c] = measure({"jacobian": via_jacobian, "product": via_product}, repeats=repeats,
+                         min_time=0.005)
+    return out
+
+
+# --- 5. One learning-rate slider move -----------------------------------------------------
+
+
+def slider_case(*, repeats: int = 7, limit_ms: float = 150.0,
+                lrs=(0.03, 0.1, 0.3, 1.0)) -> Row:
+    """``nnlib.widgets.update`` (retrain + redraw) on the article's data.
+
+    The baseline is the retraining alone (``nnlib.widgets.run``), so the ratio shows
+    how much of a slider move is drawing.
+    """
+    try:
+        from nnlib import widgets
+    except ImportError as error:
+        return Row(5, "learning-rate slider update", "nnlib.widgets.update", None, math.nan,
+                   None, f"< {limit_ms:.0f} ms", None, notes=[f"not measured: {error}"])
+    fig = widgets.new_figure()
+    cycle = {"update": 0, "run": 0}
+
+    def next_lr(which):
+        cycle[which] += 1
+        return lrs[cycle[which] % len(lrs)]
+
+    render = getattr(widgets, "rendered_png", None)
+
+    def slider_move():  # what the live slider does: retrain, redraw, encode the picture
+        widgets.update(next_lr("update"), fig=fig)
+        if render is not None:
+            render(fig)
+
+    def retrain_only():
+        widgets.run(next_lr("run"))
+
+    times = measure({"update": slider_move, "run": retrain_only}, repeats=repeats)
+    passed = times["update"] * 1e3 < limit_ms
+    label = "widgets.update + rendered_png" if render is not None else "widgets.update"
+    return Row(5, "learning-rate slider move: retrain + redraw (article data)", label,
+               "widgets.run (retrain only)", times["update"], times["run"],
+               f"< {limit_ms:.0f} ms", passed)
+
+
+# --- 6. A clean build of the whole book ---------------------------------------------------
+
+
+def book_build_case(*, timeout: float = 3600) -> Row:
+    """``jupyter-book build`` of the whole book into a fresh temporary folder, -W -n."""
+    build = "from jupyter_book.cli.main import main; main()"
+    with tempfile.TemporaryDirectory(prefix="nnlib-book-") as out:
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-c", build, "build", str(ROOT), "--path-output", out,
+             "-W", "-n", "--keep-going"],
+            cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+            env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        )
+        seconds = time.perf_counter() - start
+        executed = len(list((Path(out) / "_build" / "jupyter_execute").rglob("*.ipynb")))
+    log = result.stdout + result.stderr
+    notes = [f"{executed} notebooks executed"]
+    if result.returncode != 0:
+        problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR", line)]
+        notes.append(f"exit {result.returncode}: " + " | ".join(problems[:3])[:300])
+    return Row(6, f"clean book build (-W -n --keep-going), {executed} notebooks",
+               "jupyter-book build", None, seconds, None, "builds", result.returncode == 0,
+               notes=notes)
+
+
+def versions() -> dict[str, str]:
+    return {"python": sys.version.split()[0], "numpy": np.__version__,
+            "einops": einops.__version__, "nnlib": getattr(nnlib, "__version__", "dev")}

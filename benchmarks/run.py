@@ -1,0 +1,131 @@
+"""Print how fast nnlib is, as ratios to baselines measured in the same run.
+
+    python benchmarks/run.py                 # everything, including a clean book build
+    python benchmarks/run.py --skip-build    # items 1-5 (a few minutes)
+    python benchmarks/run.py --quick         # fewer repeats, smaller softmax batch
+    python benchmarks/run.py --only 2,4      # some items only
+    python benchmarks/run.py --json out.json # also write the rows as JSON
+
+Items: 1 Linear vs raw BLAS, 2 MLP training step vs hand-written NumPy (and vs
+einops.einsum), 3 the article's training vs a minimal loop, 4 Softmax backward vs the
+explicit Jacobian, 5 one learning-rate slider move, 6 a clean build of the book.
+
+Timings depend on the machine and on what else runs on it; the ratios travel better.
+The exit status is 1 if a row fails its target, else 0.
+"""
+
+import argparse
+import json
+import math
+import sys
+import time
+
+import cases
+import numpy as np
+from timing import blas_info, describe_blas
+
+ITEMS = (1, 2, 3, 4, 5, 6)
+
+
+def run_item(item: int, quick: bool) -> list[cases.Row]:
+    repeats = 5 if quick else 11
+    if item == 1:
+        return [cases.linear_case(np.float32, repeats=repeats),
+                cases.linear_case(np.float64, repeats=repeats)]
+    if item == 2:
+        return cases.mlp_case(repeats=repeats)
+    if item == 3:
+        return [cases.article_training_case(repeats=repeats)]
+    if item == 4:
+        return [cases.softmax_case(batch=128 if quick else 512, repeats=1 if quick else 3)]
+    if item == 5:
+        return [cases.slider_case(repeats=repeats)]
+    if item == 6:
+        return [cases.book_build_case()]
+    raise ValueError(f"no item {item}; items are {ITEMS}")
+
+
+def format_time(seconds: float | None, item: int) -> str:
+    if seconds is None or math.isnan(seconds):
+        return "-"
+    if item == 6:
+        return f"{seconds:.1f} s"
+    return f"{seconds * 1e3:.3f} ms" if seconds < 0.01 else f"{seconds * 1e3:.1f} ms"
+
+
+def format_ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return "-"
+    return f"{ratio:.0f}x" if ratio >= 100 else f"{ratio:.2f}x"
+
+
+def table(rows: list[cases.Row]) -> str:
+    header = ("#", "what", "candidate", "time", "baseline", "time", "ratio", "target", "result")
+    lines = [header]
+    for row in rows:
+        result = "info" if row.passed is None else ("PASS" if row.passed else "FAIL")
+        lines.append((str(row.item), row.what, row.candidate,
+                      format_time(row.candidate_s, row.item), row.baseline or "-",
+                      format_time(row.baseline_s, row.item), format_ratio(row.ratio),
+                      row.target, result))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for k, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+                   .rstrip())
+        if k == 0:
+            out.append("  ".join("-" * width for width in widths))
+    for row in rows:
+        agreement = "" if row.agreement is None else f"max rel diff {row.agreement:.1e}"
+        for note in filter(None, [agreement, *row.notes]):
+            out.append(f"  [{row.item}] {note}")
+    return "\n".join(out)
+
+
+def parse_only(text: str) -> list[int]:
+    items = sorted({int(part) for part in text.split(",") if part.strip()})
+    unknown = [i for i in items if i not in ITEMS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown item(s) {unknown}; items are {ITEMS}")
+    return items
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and a smaller softmax batch")
+    parser.add_argument("--only", type=parse_only, metavar="N[,N...]",
+                        help=f"run only these items (of {', '.join(map(str, ITEMS))})")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="skip item 6, the clean book build (it takes minutes)")
+    parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON here")
+    args = parser.parse_args(argv)
+
+    items = args.only or list(ITEMS)
+    if args.skip_build:
+        items = [i for i in items if i != 6]
+    info = blas_info()
+    print(describe_blas(info))
+    print(f"items {items}{' (quick)' if args.quick else ''}; times are medians of interleaved "
+          "repeats; ratio = candidate / baseline\n", flush=True)
+    rows = []
+    start = time.perf_counter()
+    for item in items:
+        item_start = time.perf_counter()
+        new = run_item(item, args.quick)
+        rows += new
+        print(f"  item {item} done in {time.perf_counter() - item_start:.1f} s", file=sys.stderr,
+              flush=True)
+    print(table(rows))
+    failed = [row for row in rows if row.passed is False]
+    print(f"\n{len(rows) - len(failed)} of {len(rows)} rows without failure; "
+          f"{time.perf_counter() - start:.0f} s in all")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"blas": info, "versions": cases.versions(), "quick": args.quick,
+                       "rows": [row.as_dict() for row in rows]}, out, indent=2, default=str)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
