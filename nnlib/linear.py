@@ -37,16 +37,20 @@ class Linear:
         w, b = self._params_like(x)
         return x @ w + b
 
-    def backward(self, grad: np.ndarray) -> np.ndarray:
+    def backward(self, grad: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
         """grad = dL/dy: (batch, out_features) -> dL/dx: (batch, in_features).
 
         Stores dL/dw in ``dw`` and dL/db in ``db``; never changes ``w`` or ``b``.
+        ``input_grad=False`` skips dL/dx and returns None: when x is the data, no layer
+        below needs it, and it would cost as much as the forward pass.
         """
         require_forward(self.x, self)
         grad = check_grad_shape(grad, (len(self.x), self.out_features), self)
         w, _ = self._params_like(self.x)
         self.dw = self.x.T @ grad  # (in, batch) @ (batch, out) -> (in, out)
         self.db = grad.sum(axis=0)  # every row of the batch used the same b
+        if not input_grad:
+            return None
         # The layer below produced x, so it needs dL/dx, not dL/dw.
         return grad @ w.T  # (batch, out) @ (out, in) -> (batch, in)
 

@@ -36,8 +36,16 @@ class Model:
         """One forward and backward pass; returns the loss, leaves gradients in the layers."""
         loss = self.loss.forward(self.forward(x), labels)
         grad = self.loss.backward()
-        for layer in reversed(self.layers):
+        first, *above = self.layers
+        for layer in reversed(above):
             grad = layer.backward(grad)  # each layer hands dL/d(its input) to the one below
+        # Below the first layer there is only the data, which needs no gradient. nnlib's
+        # Linear can skip computing it (one of its three matrix products); a layer whose
+        # backward was written differently is called as usual.
+        if type(first).backward is Linear.backward:
+            first.backward(grad, input_grad=False)
+        else:
+            first.backward(grad)
         return loss
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:

@@ -11,6 +11,8 @@ import sys
 import numpy as np
 import pytest
 
+from nnlib import Linear, Model, mlp
+
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -98,3 +100,44 @@ def test_command_line_quick_run_writes_json(tmp_path):
     assert "article training" in result.stdout
     rows = json.loads(out.read_text())["rows"]
     assert rows[0]["item"] == 3 and rows[0]["agreement"] < 1e-12
+
+
+# --- The speed-ups in nnlib change no result ---------------------------------------------
+
+
+def test_first_linear_skips_only_the_input_gradient():
+    rng = np.random.default_rng(0)
+    x, grad = rng.normal(size=(6, 4)), rng.normal(size=(6, 3))
+    full, skip = Linear(4, 3, rng=0), Linear(4, 3, rng=0)
+    full.forward(x)
+    skip.forward(x)
+    assert full.backward(grad).shape == (6, 4)
+    assert skip.backward(grad, input_grad=False) is None
+    np.testing.assert_array_equal(skip.dw, full.dw)
+    np.testing.assert_array_equal(skip.db, full.db)
+
+
+def test_model_backward_gives_the_same_gradients_as_layer_by_layer():
+    x, labels = np.random.default_rng(1).normal(size=(9, 2)), np.arange(9) % 3
+    model, manual = mlp(2, [5], 3, rng=0), mlp(2, [5], 3, rng=0)
+    loss = model.loss_and_backward(x, labels)
+    assert loss == manual.loss.forward(manual.forward(x), labels)
+    grad = manual.loss.backward()
+    for layer in reversed(manual.layers):
+        grad = layer.backward(grad)
+    for ours, theirs in zip(model.layers, manual.layers, strict=True):
+        for name in ours.param_names:
+            np.testing.assert_array_equal(getattr(ours, "d" + name), getattr(theirs, "d" + name))
+
+
+def test_a_first_layer_with_its_own_backward_is_called_as_usual():
+    calls = []
+
+    class OwnBackward(Linear):
+        def backward(self, grad):  # no input_grad keyword
+            calls.append(grad.shape)
+            return super().backward(grad)
+
+    model = Model([OwnBackward(2, 2, rng=0)])
+    model.loss_and_backward(np.ones((3, 2)), np.array([0, 1, 0]))
+    assert calls == [(3, 2)]
