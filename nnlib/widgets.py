@@ -16,9 +16,13 @@ panel says "diverged at epoch k".
 The model is the article's single ``Linear(2, 2)`` for the ``"article"`` data, and
 ``mlp(2, [16], n_classes)`` (one hidden layer of 16 ReLU units) for the other data
 sets, which no straight boundary can separate. Both are seeded with ``rng=0``.
+``run`` and ``update`` also take ``hidden=`` (the width of the one hidden layer; 0
+means none, None the default just described) and ``activation=`` ("relu", "tanh" or
+"sigmoid").
 
 ``LearningRateExplorer()`` puts ipywidgets controls (log-scale learning-rate slider,
-epochs, data set) on top of ``update``; it needs a running kernel. The static
+epochs, data set, hidden units, activation) on top of ``update``; it needs a running
+kernel. The static
 version for the rendered book is ``nnlib.animation.lr_animation``.
 """
 
@@ -31,6 +35,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from nnlib import data
+from nnlib.activations import ACTIVATIONS
 from nnlib.errors import TrainingDiverged
 from nnlib.linear import Linear
 from nnlib.losses import SoftmaxCrossEntropy
@@ -41,6 +46,8 @@ DATASET_NAMES = tuple(data.DATASETS)
 LR_MIN, LR_MAX = 1e-3, 1e2  # the slider's range; the article's data diverge from about 20
 DEFAULT_EPOCHS = 500  # as in the article
 HIDDEN = [16]  # hidden layer sizes of the model for every data set except "article"
+HIDDEN_MAX = 64  # the largest width the explorer's "hidden units" slider offers
+ACTIVATION_NAMES = tuple(ACTIVATIONS)  # "relu", "tanh", "sigmoid"
 SEED = 0
 RESOLUTION = 60  # grid points per axis of the decision-boundary shading (150 in the book)
 FIGSIZE = (10, 3.9)
@@ -83,19 +90,37 @@ def load(dataset: str) -> tuple[np.ndarray, np.ndarray]:
     return x, labels
 
 
-def make_model(dataset: str) -> Model:
-    """A freshly seeded model for ``dataset``: the article's one Linear layer, or a small MLP."""
+def default_hidden(dataset: str) -> int:
+    """The default hidden width: none for the article's data, 16 units for the others."""
+    return 0 if dataset == "article" else HIDDEN[0]
+
+
+def make_model(dataset: str, hidden: int | None = None, activation: str = "relu") -> Model:
+    """A freshly seeded model for ``dataset``: the article's one Linear layer, or a small MLP.
+
+    ``hidden`` is the width of the one hidden layer (0: no hidden layer; None: the
+    default for the data set, see ``default_hidden``).
+    """
     _, labels = load(dataset)
     n_classes = int(labels.max()) + 1
-    if dataset == "article":
+    hidden = default_hidden(dataset) if hidden is None else hidden
+    if hidden == 0:
         return Model([Linear(2, n_classes, rng=SEED)], loss=SoftmaxCrossEntropy())
-    return mlp(2, HIDDEN, n_classes, rng=SEED)
+    return mlp(2, [hidden], n_classes, activation=activation, rng=SEED)
 
 
-def run(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article") -> LRResult:
+def describe_model(model: Model) -> str:
+    """E.g. "one Linear layer" or "16 ReLU units"."""
+    if len(model.layers) == 1:
+        return "one Linear layer"
+    return f"{model.layers[0].out_features} {type(model.layers[1]).__name__} units"
+
+
+def run(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article", *,
+        hidden: int | None = None, activation: str = "relu") -> LRResult:
     """Train a fresh model with ``nnlib.train``; a divergence is recorded, not raised."""
     x, labels = load(dataset)
-    model = make_model(dataset)
+    model = make_model(dataset, hidden, activation)
     try:
         history = train(model, x, labels, lr=lr, epochs=epochs)
         diverged_at = exploded = None
@@ -141,7 +166,8 @@ def draw(fig: Figure, result: LRResult, *, resolution: int = RESOLUTION,
     if weights_finite:
         plot_decision_boundary(left, result.model, x, labels, queries=queries,
                                resolution=resolution,
-                               title=f"Decision boundary, lr = {result.lr:g}")
+                               title=f"Decision boundary, lr = {result.lr:g} "
+                                     f"({describe_model(result.model)})")
     else:  # nothing meaningful to shade: say so instead of drawing NaNs
         left.text(0.5, 0.5, "weights are no longer finite", ha="center", va="center",
                   transform=left.transAxes, color="tab:red")
@@ -165,14 +191,15 @@ def draw(fig: Figure, result: LRResult, *, resolution: int = RESOLUTION,
 
 
 def update(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
-           fig: Figure | None = None, *, resolution: int = RESOLUTION) -> LRResult:
+           fig: Figure | None = None, *, resolution: int = RESOLUTION,
+           hidden: int | None = None, activation: str = "relu") -> LRResult:
     """Retrain at ``lr`` and redraw ``fig`` (one slider move); returns the ``LRResult``.
 
     The figure is rendered (``fig.canvas.draw()``), so the time this takes is the
     time a reader waits; ``result.fig`` is the figure drawn on.
     """
     fig = new_figure() if fig is None else fig
-    result = run(lr, epochs, dataset)
+    result = run(lr, epochs, dataset, hidden=hidden, activation=activation)
     draw(fig, result, resolution=resolution)
     fig.canvas.draw()
     result.fig = fig
@@ -189,14 +216,18 @@ def rendered_png(fig: Figure) -> bytes:
 
 
 class LearningRateExplorer:
-    """Live controls for ``update``: learning rate (log scale), epochs and data set.
+    """Live controls for ``update``: learning rate (log scale), epochs, data set, and the
+    model's hidden units (0: the article's single Linear layer) and activation.
 
     Display it as the last expression of a cell. Every change retrains and redraws;
-    the latest ``LRResult`` is in ``.result``. It needs a running Python kernel.
+    the latest ``LRResult`` is in ``.result``. Choosing another data set also sets the
+    hidden units to that data set's default (``default_hidden``). It needs a running
+    Python kernel.
     """
 
     def __init__(self, lr: float = 0.1, epochs: int = DEFAULT_EPOCHS,
-                 dataset: str = "article"):
+                 dataset: str = "article", hidden: int | None = None,
+                 activation: str = "relu"):
         import ipywidgets as widgets  # imported here: update() works without ipywidgets
 
         style = {"description_width": "110px"}
@@ -210,17 +241,37 @@ class LearningRateExplorer:
             continuous_update=False, style=style, layout=layout)
         self.dataset = widgets.Dropdown(options=DATASET_NAMES, value=dataset,
                                         description="data set", style=style)
+        self.hidden = widgets.IntSlider(
+            value=default_hidden(dataset) if hidden is None else hidden, min=0,
+            max=HIDDEN_MAX, description="hidden units", continuous_update=False,
+            style=style, layout=layout)
+        self.activation = widgets.Dropdown(options=ACTIVATION_NAMES, value=activation,
+                                           description="activation", style=style)
         self.image = widgets.Image(format="png")
         self.fig = new_figure()
         self.result = None
-        for control in (self.lr, self.epochs, self.dataset):
+        self._quiet = False  # True while a control is set from code: retrain once
+        for control in (self.lr, self.epochs, self.hidden, self.activation):
             control.observe(self.refresh, names="value")
-        self.widget = widgets.VBox([self.lr, self.epochs, self.dataset, self.image])
+        self.dataset.observe(self._dataset_changed, names="value")
+        self.widget = widgets.VBox([self.lr, self.epochs, self.dataset, self.hidden,
+                                    self.activation, self.image])
+        self.refresh()
+
+    def _dataset_changed(self, change) -> None:
+        self._quiet = True
+        try:
+            self.hidden.value = default_hidden(change["new"])
+        finally:
+            self._quiet = False
         self.refresh()
 
     def refresh(self, change=None) -> None:
         """Retrain with the controls' current values and show the new figure."""
-        self.result = update(self.lr.value, self.epochs.value, self.dataset.value, self.fig)
+        if self._quiet:
+            return
+        self.result = update(self.lr.value, self.epochs.value, self.dataset.value, self.fig,
+                             hidden=self.hidden.value, activation=self.activation.value)
         self.image.value = rendered_png(self.fig)
 
     def _repr_mimebundle_(self, **kwargs):
