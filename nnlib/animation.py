@@ -6,6 +6,8 @@ and returns an ``IPython.display.HTML`` object: matplotlib's ``to_jshtml`` playe
 (frames embedded as PNG, a slider and buttons in plain JavaScript) plus a line of
 text above the picture that names the learning rate of the frame on show. It loads
 nothing from the network, so it works in the rendered book, even offline.
+
+``offline_jshtml(animation)`` does the same for any other ``FuncAnimation``.
 """
 
 import html
@@ -35,6 +37,16 @@ _ICONS = {
 def frame_label(result) -> str:
     """The text shown above a frame, e.g. "learning rate = 0.1: final loss 0.102 ..."."""
     return "learning rate = " + describe(result).removeprefix("lr = ")
+
+
+def offline_jshtml(animation, **to_jshtml_kwargs) -> str:
+    """``animation.to_jshtml(...)`` that loads nothing from the network.
+
+    matplotlib's player links a Font Awesome stylesheet from a CDN for its button
+    icons; this drops the link and writes the icons as plain characters. Use it for
+    any ``FuncAnimation`` shown in the book: ``HTML(offline_jshtml(animation))``.
+    """
+    return _offline(animation.to_jshtml(**to_jshtml_kwargs))
 
 
 def _offline(jshtml: str) -> str:
@@ -90,7 +102,7 @@ def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS, dataset: str 
     animation = FuncAnimation(fig, frame, frames=len(results), interval=interval,
                               repeat=False)
     limit_mb = matplotlib.rcParams["animation.embed_limit"]
-    jshtml = _offline(animation.to_jshtml(default_mode="once"))
+    jshtml = offline_jshtml(animation, default_mode="once")
     n_frames = len(re.findall(r'frames\[\d+\] = "data:image/png;base64,', jshtml))
     if n_frames != len(results):
         raise RuntimeError(f"only {n_frames} of {len(results)} frames were embedded; "

@@ -14,6 +14,9 @@ import threading
 
 import pytest
 
+from conftest import NOTEBOOKS
+
+CHAPTERS = [notebook.stem for notebook in NOTEBOOKS]
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--no-first-run", "--disable-default-apps", "--disable-sync"]
@@ -98,18 +101,32 @@ def open_chapter(page, site, name="06_training"):
     assert response is not None and response.ok, f"{name}.html did not load"
 
 
-def test_maths_is_typeset_offline(offline_page, site):
-    page, blocked, errors = offline_page
-    open_chapter(page, site)
+def typeset_counts(page) -> tuple[int, int]:
+    """Wait for MathJax to finish; return (formulas on the page, formulas typeset)."""
     page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
                            timeout=30_000)
     page.evaluate("MathJax.startup.promise")  # resolves once the page is typeset
+    assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+    return page.locator(".math").count(), page.locator("mjx-container").count()
+
+
+def test_maths_is_typeset_offline(offline_page, site):
+    page, blocked, errors = offline_page
+    open_chapter(page, site)
     page.wait_for_selector("mjx-container", state="attached", timeout=30_000)
-    n_math = page.locator(".math").count()
-    n_typeset = page.locator("mjx-container").count()
+    n_math, n_typeset = typeset_counts(page)
     assert n_math > 0, "the chapter has no maths to typeset"
     assert n_typeset >= n_math, f"only {n_typeset} of {n_math} formulas were typeset"
-    assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not blocked, f"the page tried to load from the network: {blocked}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_renders_offline(offline_page, site, chapter):
+    page, blocked, errors = offline_page
+    open_chapter(page, site, chapter)
+    n_math, n_typeset = typeset_counts(page)
+    assert n_typeset >= n_math, f"only {n_typeset} of {n_math} formulas were typeset"
     assert not errors, f"JavaScript errors: {errors}"
     assert not blocked, f"the page tried to load from the network: {blocked}"
 

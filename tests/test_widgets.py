@@ -128,3 +128,18 @@ def test_static_slider_has_one_labelled_frame_per_rate():
     assert "learning rate = 100 (article data): diverged at epoch 2" in labels
     assert "learning rate = 0.001 (article data): final loss" in html  # first frame's label
     assert "http://" not in html and "https://" not in html  # nothing from the network
+
+
+def test_any_animation_can_be_made_offline():
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    from nnlib.animation import offline_jshtml
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=40)
+    line, = ax.plot([0, 1], [0, 0])
+    animation = FuncAnimation(fig, lambda i: line.set_ydata([0, i]), frames=3)
+    html = offline_jshtml(animation, default_mode="once")
+    plt.close(fig)
+    assert "font-awesome" not in html and "https://" not in html
+    assert len(re.findall(r'frames\[\d+\] = "data:image/png;base64,', html)) == 3
