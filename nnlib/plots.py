@@ -47,6 +47,7 @@ def plot_decision_boundary(ax, model, x: np.ndarray, labels: np.ndarray, *,
     n_classes = probs.shape[1]
     colors = class_colors(max(n_classes, int(labels.max()) + 1))
     shade = 0.45 * (probs @ colors[:n_classes]) + 0.55  # mix with white: data stays visible
+    shade = np.clip(shade, 0, 1)  # float32 probabilities may sum to 1 + 1e-7: stay in range
     ax.imshow(shade.reshape(len(ys), len(xs), 3), origin="lower", aspect="auto",
               extent=(xs[0], xs[-1], ys[0], ys[-1]), interpolation="bilinear")
     predicted = probs.argmax(axis=1).reshape(len(ys), len(xs))
