@@ -45,7 +45,10 @@ def offline_jshtml(animation, **to_jshtml_kwargs) -> str:
     matplotlib's player links a Font Awesome stylesheet from a CDN for its button
     icons; this drops the link and writes the icons as plain characters. Use it for
     any ``FuncAnimation`` shown in the book: ``HTML(offline_jshtml(animation))``.
+    ``animation`` may also be HTML that ``to_jshtml`` already returned.
     """
+    if isinstance(animation, str):
+        return _offline(animation)
     return _offline(animation.to_jshtml(**to_jshtml_kwargs))
 
 

@@ -140,6 +140,7 @@ def test_any_animation_can_be_made_offline():
     line, = ax.plot([0, 1], [0, 0])
     animation = FuncAnimation(fig, lambda i: line.set_ydata([0, i]), frames=3)
     html = offline_jshtml(animation, default_mode="once")
+    assert offline_jshtml(animation.to_jshtml()).count("font-awesome") == 0  # HTML works too
     plt.close(fig)
     assert "font-awesome" not in html and "https://" not in html
     assert len(re.findall(r'frames\[\d+\] = "data:image/png;base64,', html)) == 3
