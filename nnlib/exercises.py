@@ -7,25 +7,25 @@ found (which output has the wrong shape, which entry is off and by how much, and
 the name of a known mistake when it recognises one) and returns a ``CheckResult``,
 which is truthy only when the function is correct.
 
-How to put an exercise in a chapter
------------------------------------
-Four markdown cells around two code cells, using sphinx-exercise's gated
-directives (``exercise-start``/``-end`` and ``solution-start``/``-end``), so that
-the code cells between them are executed by the book build and the solution is
-folded (``:class: dropdown``). Cell by cell::
+How to put an exercise in a chapter (book/07_hidden_layers.ipynb does this)
+--------------------------------------------------------------------------
+Use sphinx-exercise's *gated* directives, each in a markdown cell of its own
+(the ``-start`` cell may go on with the task in prose), so that the code cells
+between them are executed by the book build and end up inside the exercise box
+and the folded solution (``:class: dropdown``). Cell by cell::
 
     [markdown]
     ```{exercise-start} ReLU's backward pass
     :label: ex-relu-backward
     ```
+
     Write `relu_backward(x, grad)` that returns dL/dx ... (the task, in prose)
 
     [code]   the reader's stub: it must run without error
-    from nnlib.exercises import check_relu_backward
-
     def relu_backward(x, grad):
-        # your code here
+        # your code here: dL/dx, the same shape as x
         return None
+
 
     check_relu_backward(relu_backward)
 
@@ -38,9 +38,12 @@ folded (``:class: dropdown``). Cell by cell::
     :class: dropdown
     ```
 
+    [markdown]   optional: a sentence or two explaining the solution
+
     [code]   the solution: the same function, correct, and an asserted check
     def relu_backward(x, grad):
         return grad * (x > 0)
+
 
     assert check_relu_backward(relu_backward)
 
@@ -48,17 +51,22 @@ folded (``:class: dropdown``). Cell by cell::
     ```{solution-end}
     ```
 
-The stub prints "... is not implemented yet" (a stub that returns None or raises
-NotImplementedError is recognised), so the book builds; the solution cell fails
-the build if the solution or the checker ever breaks. Give every exercise a
-unique ``:label:`` (the solution refers to it). The checkers print their message
-themselves, so ``assert check_x(fn)`` shows it too.
+Import the checker in the chapter's first code cell
+(``from nnlib.exercises import check_relu_backward``). The stub's cell prints
+"... is not implemented yet" (a function that returns None, or raises
+NotImplementedError, counts as a stub), so the book builds; the solution's
+``assert`` fails the build if the solution or the checker ever breaks. Every
+``:label:`` must be unique in the book (the solution refers to it). Do not put
+``hide-input`` on these cells: the reader needs to see the code. The checkers
+print their message themselves (wrapped to 80 columns), so ``assert
+check_x(fn)`` shows it too, and the result adds no second copy in Jupyter.
 
 Adding a checker: build a few ``_Case`` objects (arguments, reference outputs,
 numerical gradients) and a list of ``_Mistake`` detectors, and call ``_grade``.
 """
 
 import itertools
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +90,7 @@ SEED = 0
 RTOL, ATOL = 1e-6, 1e-9
 # The numerical gradient itself carries an error of about 1e-9 relative.
 NUMERIC_TOLERANCE = 1e-6
+WIDTH = 80  # messages are wrapped to this many characters per line
 
 
 @dataclass(frozen=True)
@@ -188,10 +197,20 @@ def _outputs(raw, names: Sequence[str]) -> tuple[dict, str | None]:
     return {}, f"return a tuple {wanted}; got {count}"
 
 
+def _verdict(passed: bool, *lines: str) -> CheckResult:
+    """A CheckResult whose message is the lines, each wrapped to fit a book page."""
+    wrapped = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip()))
+        wrapped.append(textwrap.fill(line, WIDTH, subsequent_indent=indent + "    ",
+                                     break_long_words=False, break_on_hyphens=False))
+    return CheckResult(passed, "\n".join(wrapped))
+
+
 def _not_implemented(name: str) -> CheckResult:
-    return CheckResult(False, f"… {name} is not implemented yet: write its body (replace "
-                              f"`return None` / `raise NotImplementedError`) and run the "
-                              f"cell again.")
+    return _verdict(False, f"… {name} is not implemented yet: write its body (replace "
+                           f"`return None` / `raise NotImplementedError`) and run the "
+                           f"cell again.")
 
 
 def _grade(fn, cases: Sequence[_Case], *, mistakes: Sequence[_Mistake] = (),
@@ -211,7 +230,7 @@ def _grade(fn, cases: Sequence[_Case], *, mistakes: Sequence[_Mistake] = (),
                      f"  test case: {case.description}"]
             lines += [f"  hint: {hint}" for key, hint in (error_hints or {}).items()
                       if key in str(error)]
-            return CheckResult(False, "\n".join(lines))
+            return _verdict(False, *lines)
         if raw is None or (isinstance(raw, (tuple, list)) and all(r is None for r in raw)):
             return _not_implemented(name)
         names = list(case.expected)
@@ -219,8 +238,8 @@ def _grade(fn, cases: Sequence[_Case], *, mistakes: Sequence[_Mistake] = (),
         unfinished = [out for out in names if out in got and got[out] is None]
         if unfinished:
             verb = "is" if len(unfinished) == 1 else "are"
-            return CheckResult(False, f"… {name} is not finished: "
-                                      f"{' and '.join(unfinished)} {verb} still None.")
+            return _verdict(False, f"… {name} is not finished: "
+                                   f"{' and '.join(unfinished)} {verb} still None.")
         differences = {out: _compare(out, got[out], case.expected[out])
                        for out in names if out in got}
         differences = {out: text for out, text in differences.items() if text}
@@ -235,17 +254,17 @@ def _grade(fn, cases: Sequence[_Case], *, mistakes: Sequence[_Mistake] = (),
             lines += [f"  relative error of {out} against the numerical gradient: "
                       f"{errors[out]:.2g} (a right answer gives < 1e-7)"
                       for out in differences if out in errors]
-            return CheckResult(False, "\n".join(lines))
+            return _verdict(False, *lines)
         numeric_errors += errors.values()
     message = f"✓ {name} is correct: it matches nnlib's reference on {len(cases)} test cases"
     if numeric_errors:
         worst = max(numeric_errors)
         if worst > NUMERIC_TOLERANCE:  # only possible if nnlib's reference itself were wrong
-            return CheckResult(False, f"✗ {name} matches nnlib but not the numerical "
-                                      f"gradient (relative error {worst:.1e}): please "
-                                      f"report this as a bug in nnlib")
+            return _verdict(False, f"✗ {name} matches nnlib but not the numerical "
+                                   f"gradient (relative error {worst:.1e}): please "
+                                   f"report this as a bug in nnlib")
         message += f" and the numerical gradient (largest relative error {worst:.1e})"
-    return CheckResult(True, message + ".")
+    return _verdict(True, message + ".")
 
 
 def _safe_applies(mistake: _Mistake, case: _Case, got: dict) -> bool:

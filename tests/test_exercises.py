@@ -29,11 +29,21 @@ def assert_accepts(checker, fn):
 def assert_rejects(checker, fn, *fragments):
     passed, message = check(checker, fn)
     assert not passed, f"{fn.__name__} was accepted:\n{message}"
+    flat = " ".join(message.split())  # messages are wrapped: compare without line breaks
     for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in:\n{message}"
+        assert fragment in flat, f"{fragment!r} not in:\n{message}"
 
 
 # --- CheckResult and the behaviour every checker shares ---------------------------------
+
+def test_messages_fit_a_book_page():
+    def transposed(x, w, grad):
+        return (grad @ w.T).T, x.T @ grad, grad
+
+    for fn in (transposed, stub_none, lambda x, w, grad: x.T @ grad):
+        message = ex.check_linear_backward(fn, verbose=False).message
+        assert max(len(line) for line in message.splitlines()) <= ex.WIDTH, message
+
 
 def test_check_result_is_truthy_only_when_passed():
     assert ex.CheckResult(True, "ok")
