@@ -12,6 +12,7 @@ inputs and the book on medium ones; the defaults are the sizes of the report.
 import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import einops
 import numpy as np
-from timing import max_rel_diff, measure
+from timing import max_rel_diff, measure, measure_rounds, paired_ratio
 
 import nnlib
 from nnlib import SGD, Linear, Model, ReLU, Softmax, data, mlp, train
@@ -31,7 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass
 class Row:
-    """One line of the report."""
+    """One line of the report: median times, and the ratio candidate / baseline.
+
+    The ratio is the median over rounds of the two times measured in the same round
+    (``timing.paired_ratio``), so it can differ a little from the ratio of the medians.
+    """
 
     item: int
     what: str
@@ -43,15 +48,21 @@ class Row:
     passed: bool | None  # None: informational, no target
     agreement: float | None = None  # max relative difference of the compared results
     notes: list[str] = field(default_factory=list)
+    ratio: float | None = None
 
-    @property
-    def ratio(self) -> float | None:
-        if self.baseline_s is None:
-            return None
-        return self.candidate_s / self.baseline_s
+    def __post_init__(self):
+        if self.ratio is None and self.baseline_s is not None:
+            self.ratio = self.candidate_s / self.baseline_s
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "ratio": self.ratio}
+        return asdict(self)
+
+
+def compare(fns: dict, candidate: str, baseline: str, **kwargs) -> tuple[dict, float]:
+    """Median seconds of every function, and the paired ratio candidate / baseline."""
+    rounds = measure_rounds(fns, **kwargs)
+    medians = {name: statistics.median(values) for name, values in rounds.items()}
+    return medians, paired_ratio(rounds[candidate], rounds[baseline])
 
 
 def ratio_at_most(limit: float):
@@ -82,14 +93,14 @@ def linear_case(dtype=np.float64, batch: int = 2048, n_in: int = 1024, n_out: in
 
     agreement = max(max_rel_diff(a, r) for a, r in zip(nnlib_linear(), raw_blas(), strict=True))
     tolerance = 10 * np.finfo(dtype).eps  # the same products: equal up to rounding
-    times = measure({"nnlib": nnlib_linear, "blas": raw_blas}, repeats=repeats)
+    times, ratio = compare({"nnlib": nnlib_linear, "blas": raw_blas}, "nnlib", "blas",
+                           repeats=repeats)
     target, ok = ratio_at_most(limit)
-    ratio = times["nnlib"] / times["blas"]
     name = np.dtype(dtype).name
     return Row(1, f"Linear fwd+bwd {batch}x{n_in} @ {n_in}x{n_out} {name}",
                f"nnlib Linear(dtype={name})", "x@w+b, g@w.T, x.T@g, g.sum(0)",
                times["nnlib"], times["blas"], target, ok(ratio) and agreement <= tolerance,
-               agreement)
+               agreement, ratio=ratio)
 
 
 # --- 2. A whole training step of an MLP ------------------------------------------------
@@ -193,10 +204,10 @@ def mlp_step_check(batch: int = 256, n_in: int = 784, hidden: int = 256, classes
     return out
 
 
-def mlp_step_times(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10, *,
-                   ways=("nnlib", "numpy @", "einops.einsum"), repeats: int = 7,
-                   lr: float = 0.01) -> dict[str, float]:
-    """Median seconds of one training step (forward, loss, backward, SGD) per way."""
+def mlp_step_rounds(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10, *,
+                    ways=("nnlib", "numpy @", "einops.einsum"), repeats: int = 7,
+                    lr: float = 0.01) -> dict[str, list[float]]:
+    """Seconds of one training step (forward, loss, backward, SGD) per way, per round."""
     x, labels, model = mlp_problem(batch, n_in, hidden, classes)
     optimizer = SGD(lr)
 
@@ -209,24 +220,28 @@ def mlp_step_times(batch: int = 256, n_in: int = 784, hidden: int = 256, classes
         return lambda: net.step(x, labels, lr)
 
     fns = {way: nnlib_step if way == "nnlib" else hand_step(way) for way in ways}
-    return measure(fns, repeats=repeats)
+    return measure_rounds(fns, repeats=repeats)
 
 
 def mlp_case(batch: int = 256, n_in: int = 784, hidden: int = 256, classes: int = 10, *,
              repeats: int = 9, limit: float = 1.10) -> list[Row]:
     """nnlib's MLP training step vs the same step hand-written, and vs einops.einsum."""
     agreement = mlp_step_check(batch, n_in, hidden, classes)
-    times = mlp_step_times(batch, n_in, hidden, classes, repeats=repeats)
+    rounds = mlp_step_rounds(batch, n_in, hidden, classes, repeats=repeats)
+    times = {way: statistics.median(values) for way, values in rounds.items()}
+    ratio_hand = paired_ratio(rounds["nnlib"], rounds["numpy @"])
+    ratio_einsum = paired_ratio(rounds["nnlib"], rounds["einops.einsum"])
     shape = f"{batch}x{n_in} -> {hidden} ReLU -> {classes} float32"
     target, ok = ratio_at_most(limit)
     close = agreement["numpy @"] < 1e-4 and agreement["einops.einsum"] < 1e-4
     hand = Row(2, f"MLP train step {shape}", "nnlib Model + SGD", "hand-written NumPy (@)",
-               times["nnlib"], times["numpy @"], target,
-               ok(times["nnlib"] / times["numpy @"]) and close, agreement["numpy @"])
+               times["nnlib"], times["numpy @"], target, ok(ratio_hand) and close,
+               agreement["numpy @"], ratio=ratio_hand)
     einsum = Row(2, "MLP train step, same, vs the article's einops.einsum Linear",
                  "nnlib Model + SGD", "hand-written, einops.einsum", times["nnlib"],
-                 times["einops.einsum"], "info", None, agreement["einops.einsum"])
-    speedup = times["einops.einsum"] / times["numpy @"]
+                 times["einops.einsum"], "info", None, agreement["einops.einsum"],
+                 ratio=ratio_einsum)
+    speedup = paired_ratio(rounds["einops.einsum"], rounds["numpy @"])
     einsum.notes.append(f"einops.einsum step is {speedup:.1f}x the hand-written @ step")
     return [hand, einsum]
 
@@ -244,7 +259,7 @@ def step_breakdown(batch: int = 256, n_in: int = 784, hidden: int = 256, classes
     dz = loss.backward()
     da = second.backward(dz)
     dh = relu.backward(da)
-    first.backward(dh)
+    first.backward(dh, input_grad=False)
     parts = {
         f"Linear {n_in}->{hidden} forward": lambda: first.forward(x),
         "ReLU forward": lambda: relu.forward(h),
@@ -253,11 +268,23 @@ def step_breakdown(batch: int = 256, n_in: int = 784, hidden: int = 256, classes
         "loss backward": loss.backward,
         f"Linear {hidden}->{classes} backward": lambda: second.backward(dz),
         "ReLU backward": lambda: relu.backward(da),
-        f"Linear {n_in}->{hidden} backward": lambda: first.backward(dh),
+        # Model.loss_and_backward skips dL/dx of the first layer: x is the data.
+        f"Linear {n_in}->{hidden} backward": lambda: first.backward(dh, input_grad=False),
         "SGD step": lambda: optimizer.step(model.layers),
     }
     # The SGD step changes the weights a little each time: harmless for timing.
     return measure(parts, repeats=repeats, min_time=0.005)
+
+
+def product_times(batch: int = 256, n_in: int = 784, n_out: int = 256, *, repeats: int = 7,
+                  dtype=np.float32) -> dict[str, float]:
+    """Median seconds of the forward product x @ w, (batch, n_in) @ (n_in, n_out), computed
+    each way of ``PRODUCTS``."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(batch, n_in)).astype(dtype)
+    w = rng.normal(size=(n_in, n_out)).astype(dtype)
+    return measure({name: lambda f=fns[0]: f(x, w) for name, fns in PRODUCTS.items()},
+                   repeats=repeats)
 
 
 # --- 3. The article's training run -------------------------------------------------------
@@ -296,11 +323,12 @@ def article_training_case(*, epochs: int = 500, lr: float = 0.1, repeats: int = 
         return minimal_training(x, labels, start.w, start.b, lr=lr, epochs=epochs)
 
     agreement = max_rel_diff(with_nnlib(), by_hand())
-    times = measure({"nnlib": with_nnlib, "numpy": by_hand}, repeats=repeats)
+    times, ratio = compare({"nnlib": with_nnlib, "numpy": by_hand}, "nnlib", "numpy",
+                           repeats=repeats)
     target, ok = ratio_at_most(limit)
     return Row(3, f"article training: Linear 2->2, lr {lr:g}, {epochs} epochs",
                "nnlib.train", "minimal NumPy loop", times["nnlib"], times["numpy"], target,
-               ok(times["nnlib"] / times["numpy"]) and agreement < 1e-12, agreement)
+               ok(ratio) and agreement < 1e-12, agreement, ratio=ratio)
 
 
 # --- 4. Softmax backward: the explicit Jacobian vs the vector-Jacobian product -----------
@@ -344,25 +372,24 @@ def softmax_case(batch: int = 512, classes: int = 1000, *, repeats: int = 3,
     """``Softmax.backward`` vs contracting ``Softmax.jacobian()`` with einsum."""
     notes = []
     # Building the Jacobian with einops.repeat copies p and the identity to full
-    # (batch, C, C) arrays, and the arithmetic makes two more: about 4 arrays of that size
-    # at once. On a shared machine, shrink the batch rather than run out of memory.
+    # (batch, C, C) arrays, and the arithmetic makes more: about 3 arrays of that size at
+    # once (measured). On a shared machine, shrink the batch rather than run out of memory.
     free = available_memory()
     wanted = batch
-    while free is not None and batch > 1 and 4 * jacobian_bytes(batch, classes) > 0.6 * free:
+    while free is not None and batch > 1 and 3 * jacobian_bytes(batch, classes) > 0.7 * free:
         batch //= 2
     if batch != wanted:
         notes.append(f"batch reduced from {wanted} to {batch}: only {free / 2**30:.1f} GiB free")
     via_jacobian, via_product = softmax_paths(batch, classes)
     agreement = max_rel_diff(via_jacobian(), via_product())
-    times = measure({"jacobian": via_jacobian, "product": via_product}, repeats=repeats,
-                    warmup=0)
-    speedup = times["jacobian"] / times["product"]
+    times, speedup = compare({"jacobian": via_jacobian, "product": via_product}, "jacobian",
+                             "product", repeats=repeats, warmup=0)
     notes.append(f"Jacobian array: {jacobian_bytes(batch, classes) / 2**20:.0f} MiB; "
                  f"max rel diff {agreement:.1e} (limit {tolerance:g})")
     return Row(4, f"Softmax backward, batch {batch}, {classes} classes, float64",
                "einops Jacobian + einsum", "Softmax.backward (VJP)", times["jacobian"],
                times["product"], f">= {limit:.0f}x", speedup >= limit and agreement <= tolerance,
-               agreement, notes)
+               agreement, notes, ratio=speedup)
 
 
 def softmax_scaling(batch: int = 32, classes=(10, 30, 100, 300, 1000), *,
@@ -408,12 +435,13 @@ def slider_case(*, repeats: int = 7, limit_ms: float = 150.0,
     def retrain_only():
         widgets.run(next_lr("run"))
 
-    times = measure({"update": slider_move, "run": retrain_only}, repeats=repeats)
+    times, ratio = compare({"update": slider_move, "run": retrain_only}, "update", "run",
+                           repeats=repeats)
     passed = times["update"] * 1e3 < limit_ms
     label = "widgets.update + rendered_png" if render is not None else "widgets.update"
     return Row(5, "learning-rate slider move: retrain + redraw (article data)", label,
                "widgets.run (retrain only)", times["update"], times["run"],
-               f"< {limit_ms:.0f} ms", passed)
+               f"< {limit_ms:.0f} ms", passed, ratio=ratio)
 
 
 # --- 6. A clean build of the whole book ---------------------------------------------------

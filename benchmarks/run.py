@@ -107,7 +107,8 @@ def main(argv=None) -> int:
     info = blas_info()
     print(describe_blas(info))
     print(f"items {items}{' (quick)' if args.quick else ''}; times are medians of interleaved "
-          "repeats; ratio = candidate / baseline\n", flush=True)
+          "rounds; ratio = median over rounds of candidate / baseline (same round)\n",
+          flush=True)
     rows = []
     start = time.perf_counter()
     for item in items:
@@ -117,6 +118,11 @@ def main(argv=None) -> int:
         print(f"  item {item} done in {time.perf_counter() - item_start:.1f} s", file=sys.stderr,
               flush=True)
     print(table(rows))
+    load_now = blas_info()["load_average"]
+    if load_now is not None and load_now > (info["cpus"] or 1):
+        print(f"\nnote: the machine is busy (load {load_now:.1f} on {info['cpus']} CPUs); "
+              "multithreaded BLAS slows down a lot when its threads wait for a busy core, "
+              "so these figures are noisier than usual")
     failed = [row for row in rows if row.passed is False]
     print(f"\n{len(rows) - len(failed)} of {len(rows)} rows without failure; "
           f"{time.perf_counter() - start:.0f} s in all")

@@ -30,9 +30,9 @@ def calls_per_sample(fn: Callable[[], object], min_time: float) -> int:
     return max(1, math.ceil(min_time / max(once, 1e-9)))
 
 
-def measure(fns: dict[str, Callable[[], object]], *, repeats: int = 7, warmup: int = 1,
-            min_time: float = 0.02) -> dict[str, float]:
-    """Median seconds per call of each function in ``fns``, timed interleaved.
+def measure_rounds(fns: dict[str, Callable[[], object]], *, repeats: int = 7, warmup: int = 1,
+                   min_time: float = 0.02) -> dict[str, list[float]]:
+    """Seconds per call of each function in ``fns``, one sample per round, interleaved.
 
     Every function is first called ``warmup`` times (caches, lazy allocations, BLAS
     threads waking up), then ``repeats`` rounds run each function once per round,
@@ -61,7 +61,25 @@ def measure(fns: dict[str, Callable[[], object]], *, repeats: int = 7, warmup: i
     finally:
         if gc_was_enabled:
             gc.enable()
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
+
+
+def measure(fns: dict[str, Callable[[], object]], *, repeats: int = 7, warmup: int = 1,
+            min_time: float = 0.02) -> dict[str, float]:
+    """Median seconds per call of each function in ``fns``, timed interleaved
+    (see ``measure_rounds``)."""
+    rounds = measure_rounds(fns, repeats=repeats, warmup=warmup, min_time=min_time)
+    return {name: statistics.median(values) for name, values in rounds.items()}
+
+
+def paired_ratio(candidate: list[float], baseline: list[float]) -> float:
+    """The median over rounds of candidate / baseline, each pair timed in the same round.
+
+    Load from other programs comes and goes over seconds; the two samples of one round
+    are taken a few milliseconds apart and share it, so their ratio is steadier than
+    the ratio of two medians.
+    """
+    return statistics.median(c / b for c, b in zip(candidate, baseline, strict=True))
 
 
 def max_rel_diff(a, b) -> float:
@@ -126,6 +144,10 @@ def blas_info() -> dict[str, object]:
                                for p in threadpool_info()]
     except ImportError:
         pass
+    try:  # other programs running at the same time make every timing noisier
+        info["load_average"] = os.getloadavg()[0]
+    except OSError:
+        info["load_average"] = None
     info["env"] = {name: os.environ.get(name) for name in (
         "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     return info
@@ -137,6 +159,8 @@ def describe_blas(info: dict[str, object] | None = None) -> str:
     env = ", ".join(f"{k}={v}" for k, v in info["env"].items() if v is not None) or "none set"
     threads = info.get("openblas_threads", "?")
     core = info.get("openblas_core", "?")
+    load = info.get("load_average")
+    load = "unknown" if load is None else f"{load:.1f}"
     return (f"NumPy {info['numpy']}, BLAS {info['blas']}, {threads} BLAS thread(s) on "
             f"{info['cpus']} CPU(s), kernel {core}\n"
-            f"OpenBLAS/OpenMP environment variables: {env}")
+            f"OpenBLAS/OpenMP environment variables: {env}; load average (1 min): {load}")
