@@ -58,7 +58,7 @@ NotImplementedError, counts as a stub), so the book builds; the solution's
 ``assert`` fails the build if the solution or the checker ever breaks. Every
 ``:label:`` must be unique in the book (the solution refers to it). Do not put
 ``hide-input`` on these cells: the reader needs to see the code. The checkers
-print their message themselves (wrapped to 80 columns), so ``assert
+print their message themselves (wrapped to fit a book page), so ``assert
 check_x(fn)`` shows it too, and the result adds no second copy in Jupyter.
 
 Adding a checker: build a few ``_Case`` objects (arguments, reference outputs,
@@ -90,7 +90,7 @@ SEED = 0
 RTOL, ATOL = 1e-6, 1e-9
 # The numerical gradient itself carries an error of about 1e-9 relative.
 NUMERIC_TOLERANCE = 1e-6
-WIDTH = 80  # messages are wrapped to this many characters per line
+WIDTH = 72  # messages are wrapped to this many characters: the width of a book page
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,8 @@ def _not_implemented(name: str) -> CheckResult:
 def _grade(fn, cases: Sequence[_Case], *, mistakes: Sequence[_Mistake] = (),
            error_hints: dict[str, str] | None = None) -> CheckResult:
     """Run ``fn`` on every case; the first failing case decides the verdict."""
-    name = getattr(fn, "__name__", "your function")
+    name = getattr(fn, "__name__", "<lambda>")
+    name = "your function" if name.startswith("<") else name  # e.g. a lambda
     numeric_errors = []
     for case in cases:
         try:
