@@ -51,8 +51,12 @@ def plot_decision_boundary(ax, model, x: np.ndarray, labels: np.ndarray, *,
     ax.imshow(shade.reshape(len(ys), len(xs), 3), origin="lower", aspect="auto",
               extent=(xs[0], xs[-1], ys[0], ys[-1]), interpolation="bilinear")
     predicted = probs.argmax(axis=1).reshape(len(ys), len(xs))
-    if n_classes > 1 and len(np.unique(predicted)) > 1:
-        ax.contour(xs, ys, predicted, levels=np.arange(n_classes - 1) + 0.5,
+    # One 0.5-contour per class region: neighbouring regions share the same edge, so
+    # each boundary is drawn once (contouring the class index itself would draw two
+    # lines where class 0 meets class 2).
+    regions = np.unique(predicted)
+    for k in regions if len(regions) > 1 else ():
+        ax.contour(xs, ys, (predicted == k).astype(float), levels=[0.5],
                    colors="black", linewidths=1.2)
     for k in range(len(colors)):
         mine = labels == k
