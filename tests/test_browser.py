@@ -32,9 +32,11 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
+# Session-scoped and autouse (for this module's tests), so that pytest sets it up before
+# the session-scoped book build: a machine without a browser skips in a second.
+@pytest.fixture(scope="session", autouse=True)
 def chromium_path() -> str:
-    """Checked before the book is built, so a machine without a browser skips quickly."""
+    """The Chromium executable; skip (or, under CI=true, fail) when there is none."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
