@@ -183,6 +183,9 @@ def draw(fig: Figure, result: LRResult, *, resolution: int = RESOLUTION,
         right.lines[0].set_marker("o")
     if loss_ylim is not None:
         right.set_ylim(*loss_ylim)
+    low, high = right.get_ylim()
+    if high > 100 * low:  # several decades: one tick per decade reads well and draws faster
+        right.minorticks_off()
     right.set_ylabel("cross-entropy loss (log scale)")
     fig.suptitle(describe(result))
     # A fixed layout: tight_layout would cost more than the training, and it would move
