@@ -65,6 +65,8 @@ Adding a checker: build a few ``_Case`` objects (arguments, reference outputs,
 numerical gradients) and a list of ``_Mistake`` detectors, and call ``_grade``.
 """
 
+import copy
+import functools
 import itertools
 import textwrap
 import warnings
@@ -74,15 +76,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnlib.activations import ReLU
+from nnlib.data import article_data
 from nnlib.gradcheck import numerical_gradient, rel_error
 from nnlib.linear import Linear
 from nnlib.losses import CrossEntropy, SoftmaxCrossEntropy, one_hot
+from nnlib.model import Model, mlp, train
 from nnlib.softmax import Softmax, softmax
 
 __all__ = [
     "CheckResult", "check_cross_entropy_backward", "check_fused_gradient",
     "check_linear_backward", "check_one_hot", "check_relu_backward", "check_softmax",
-    "check_softmax_jacobian",
+    "check_softmax_jacobian", "check_training_loop",
 ]
 
 SEED = 0
@@ -551,6 +555,111 @@ def check_linear_backward(fn, *, verbose: bool = True) -> CheckResult:
     hints = {"matmul": "check which matrix needs a transpose: shapes must chain, e.g. "
                        "(batch, out) @ (out, in) -> (batch, in)"}
     return _finish(_grade(fn, cases, mistakes=mistakes, error_hints=hints), verbose)
+
+
+# --- Chapter 6: the training loop ---------------------------------------------------------
+
+
+def _parameters(model) -> dict[str, np.ndarray]:
+    """Every parameter of ``model`` by a readable name, e.g. ``layers[0].w``."""
+    return {f"layers[{i}].{name}": getattr(layer, name)
+            for i, layer in enumerate(model.layers) for name in layer.param_names}
+
+
+def _losses(got: dict) -> np.ndarray:
+    """The reader's loss history as a float array (raises if it is not numbers)."""
+    return np.asarray(got["losses"], dtype=np.float64)
+
+
+def check_training_loop(fn, *, verbose: bool = True) -> CheckResult:
+    """Check ``fn(model, x, labels, lr, epochs) -> losses``: full-batch gradient descent.
+
+    Every epoch: one forward and backward pass (``model.loss_and_backward(x, labels)``,
+    which returns the loss), then one step ``param -= lr * dparam`` for every
+    parameter (``SGD(lr).step(model.layers)`` does it). Returns the loss of every
+    epoch, recorded before that epoch's step: a list or array of length ``epochs``.
+
+    The checker trains two identically seeded copies of each test model, one with
+    ``fn`` and one with ``nnlib.train``, and compares the loss histories and the
+    final parameters.
+    """
+    x, labels = article_data()
+    cases = []
+    for description, make, lr, epochs in [
+            ("the article's network Model([Linear(2, 2)]) on the article's data, "
+             "lr=0.1, epochs=20", lambda: Model([Linear(2, 2, rng=SEED)]), 0.1, 20),
+            ("a hidden layer, mlp(2, [3], 2), on the article's data, lr=0.05, epochs=7",
+             lambda: mlp(2, [3], 2, rng=SEED), 0.05, 7)]:
+        reference = make()
+        history = train(reference, x, labels, lr=lr, epochs=epochs)
+        cases.append(_Case(description, (make(), x, labels, lr, epochs),
+                           {"losses": history, **_parameters(reference)}))
+
+    @functools.wraps(fn)
+    def run(model, x, labels, lr, epochs):
+        # The reader trains a copy, so that the case keeps the untrained model (the
+        # detectors below retrain it); the final parameters are graded too.
+        model = copy.deepcopy(model)
+        losses = fn(model, x, labels, lr, epochs)
+        return None if losses is None else (losses, *_parameters(model).values())
+
+    def retrained(c, epochs):
+        model, x, labels, lr, _ = c.args
+        return train(copy.deepcopy(model), x, labels, lr=lr, epochs=epochs)
+
+    def wrong_length(c, got):
+        return _losses(got).shape != (c.args[4],)
+
+    def flat(c, got):
+        losses = _losses(got)
+        return len(losses) > 1 and bool(np.allclose(losses, losses[0], rtol=RTOL, atol=ATOL))
+
+    def frozen(c, got):  # some parameter still has its initial value
+        initial = _parameters(c.args[0])
+        return any(_same(got.get(name), start) and not _same(c.expected[name], start)
+                   for name, start in initial.items())
+
+    def rising(c, got):
+        return len(_losses(got)) > 1 and bool((np.diff(_losses(got)) > 0).all())
+
+    def shifted(c, got):
+        ahead = retrained(c, c.args[4] + 1)
+        return _same(got["losses"], ahead[1:]) or _same(_losses(got)[1:], ahead[:-2])
+
+    def only_parameters_wrong(c, got):
+        return _same(got["losses"], c.expected["losses"])
+
+    mistakes = [
+        _Mistake("only the final loss: return the whole history, one loss per epoch",
+                 lambda c, got: _losses(got).ndim == 0),
+        _Mistake("wrong number of epochs: run the loop exactly `epochs` times "
+                 "(for epoch in range(epochs)) and record one loss in each",
+                 wrong_length),
+        _Mistake("the loss never changes: the parameters are not updated. After "
+                 "loss_and_backward, step every parameter, param -= lr * dparam "
+                 "(SGD(lr).step(model.layers) does it)",
+                 flat),
+        _Mistake("some parameters never change: step every parameter of every layer, "
+                 "the biases too (loop over each layer's param_names, or use "
+                 "SGD(lr).step(model.layers))",
+                 frozen),
+        _Mistake("the loss rises: the step goes uphill. Move against the gradient, "
+                 "param -= lr * dparam (not +=)",
+                 rising),
+        _Mistake("the losses are one epoch off: record the loss that loss_and_backward "
+                 "returns, before the step (the loss of the parameters whose gradient "
+                 "the step uses)",
+                 shifted),
+        _Mistake("the losses are right but the final parameters are not: every epoch, "
+                 "the last one too, ends with exactly one step",
+                 only_parameters_wrong),
+    ]
+    hints = {"has no attribute": "activation layers such as ReLU have no parameters: "
+                                 "loop over each layer's param_names, or use "
+                                 "SGD(lr).step(model.layers)",
+             "call backward() first": "call model.loss_and_backward(x, labels) before "
+                                      "each step: it computes the gradients the step uses"}
+    return _finish(_grade(run, cases, mistakes=mistakes, error_hints=hints), verbose)
 
 
 # --- Chapter 7: activations --------------------------------------------------------------

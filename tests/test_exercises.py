@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from nnlib import SGD, one_hot, train
 from nnlib import exercises as ex
-from nnlib import one_hot
 
 
 def _softmax(x):
@@ -77,7 +77,7 @@ def stub_ellipsis(*args):
 
 CHECKERS = [ex.check_one_hot, ex.check_softmax, ex.check_softmax_jacobian,
             ex.check_cross_entropy_backward, ex.check_fused_gradient,
-            ex.check_linear_backward, ex.check_relu_backward]
+            ex.check_linear_backward, ex.check_relu_backward, ex.check_training_loop]
 
 
 @pytest.mark.parametrize("checker", CHECKERS)
@@ -331,6 +331,164 @@ def test_linear_backward_swapped_unfinished_and_bad_matmul():
                    "raised ValueError", "hint: check which matrix needs a transpose")
     assert_rejects(ex.check_linear_backward, lambda x, w, grad: (grad @ w.T, x.T @ grad),
                    "return a tuple (dx, dw, db); got 2 values")
+
+
+# --- Training loop -----------------------------------------------------------------------
+
+def training_loop(model, x, labels, lr, epochs):
+    losses = []
+    for _ in range(epochs):
+        losses.append(model.loss_and_backward(x, labels))  # the loss before the step
+        SGD(lr).step(model.layers)
+    return losses
+
+
+def test_training_loop_accepts_right_loops():
+    assert_accepts(ex.check_training_loop, training_loop)
+
+    def manual(model, x, labels, lr, epochs):  # its own update, returns an array
+        losses = np.empty(epochs)
+        for epoch in range(epochs):
+            losses[epoch] = model.loss_and_backward(x, labels)
+            for layer in model.layers:
+                for name in layer.param_names:
+                    setattr(layer, name, getattr(layer, name) - lr * getattr(layer, "d" + name))
+        return losses
+
+    assert_accepts(ex.check_training_loop, manual)
+    assert_accepts(ex.check_training_loop,
+                   lambda model, x, labels, lr, epochs: train(model, x, labels, lr=lr,
+                                                              epochs=epochs))
+
+
+def test_training_loop_without_update():
+    def no_step(model, x, labels, lr, epochs):
+        return [model.loss_and_backward(x, labels) for _ in range(epochs)]
+
+    assert_rejects(ex.check_training_loop, no_step, "the loss never changes",
+                   "not updated", "losses[19] is")
+
+
+def test_training_loop_uphill():
+    def uphill(model, x, labels, lr, epochs):
+        losses = []
+        for _ in range(epochs):
+            losses.append(model.loss_and_backward(x, labels))
+            for layer in model.layers:
+                for name in layer.param_names:
+                    getattr(layer, name)[...] += lr * getattr(layer, "d" + name)
+        return losses
+
+    assert_rejects(ex.check_training_loop, uphill, "the loss rises", "uphill", "(not +=)")
+
+
+def test_training_loop_loss_recorded_after_the_step_or_one_epoch_late():
+    def after_step(model, x, labels, lr, epochs):
+        losses = []
+        for _ in range(epochs):
+            model.loss_and_backward(x, labels)
+            SGD(lr).step(model.layers)
+            losses.append(model.loss.forward(model.forward(x), labels))
+        return losses
+
+    assert_rejects(ex.check_training_loop, after_step, "one epoch off", "before the step")
+
+    def one_late(model, x, labels, lr, epochs):
+        losses, previous = [], np.nan
+        for _ in range(epochs):
+            losses.append(previous)
+            previous = model.loss_and_backward(x, labels)
+            SGD(lr).step(model.layers)
+        return losses
+
+    assert_rejects(ex.check_training_loop, one_late, "one epoch off")
+
+
+@pytest.mark.parametrize("count", [lambda epochs: epochs - 1, lambda epochs: epochs + 1,
+                                   lambda epochs: 500])
+def test_training_loop_wrong_number_of_epochs(count):
+    def wrong_count(model, x, labels, lr, epochs):
+        return training_loop(model, x, labels, lr, count(epochs))
+
+    assert_rejects(ex.check_training_loop, wrong_count, "wrong number of epochs",
+                   "losses has shape", "expected (20,)")
+
+
+def test_training_loop_stub_and_final_loss_only():
+    def stub(model, x, labels, lr, epochs):
+        # your code here
+        return None
+
+    assert_rejects(ex.check_training_loop, stub, "stub is not implemented yet")
+    assert_rejects(ex.check_training_loop,
+                   lambda model, x, labels, lr, epochs: training_loop(
+                       model, x, labels, lr, epochs)[-1],
+                   "only the final loss")
+
+
+def test_training_loop_missing_last_step_and_frozen_parameters():
+    def no_last_step(model, x, labels, lr, epochs):
+        losses = []
+        for epoch in range(epochs):
+            losses.append(model.loss_and_backward(x, labels))
+            if epoch < epochs - 1:
+                SGD(lr).step(model.layers)
+        return losses
+
+    assert_rejects(ex.check_training_loop, no_last_step,
+                   "losses are right but the final parameters are not", "layers[0].w")
+
+    def weights_only(model, x, labels, lr, epochs):  # the biases stay at 0
+        losses = []
+        for _ in range(epochs):
+            losses.append(model.loss_and_backward(x, labels))
+            for layer in model.layers:
+                layer.w -= lr * layer.dw
+        return losses
+
+    assert_rejects(ex.check_training_loop, weights_only, "some parameters never change",
+                   "the biases too")
+
+    def last_layer_only(model, x, labels, lr, epochs):  # passes the one-layer case only
+        losses = []
+        for _ in range(epochs):
+            losses.append(model.loss_and_backward(x, labels))
+            SGD(lr).step(model.layers[-1:])
+        return losses
+
+    assert_rejects(ex.check_training_loop, last_layer_only, "mlp(2, [3], 2)",
+                   "some parameters never change")
+
+
+def test_training_loop_errors_get_hints():
+    def step_first(model, x, labels, lr, epochs):
+        losses = []
+        for _ in range(epochs):
+            SGD(lr).step(model.layers)
+            losses.append(model.loss_and_backward(x, labels))
+        return losses
+
+    assert_rejects(ex.check_training_loop, step_first, "has no gradient",
+                   "hint: call model.loss_and_backward(x, labels) before each step")
+
+    def every_layer_has_w(model, x, labels, lr, epochs):
+        losses = []
+        for _ in range(epochs):
+            losses.append(model.loss_and_backward(x, labels))
+            for layer in model.layers:
+                layer.w -= lr * layer.dw
+                layer.b -= lr * layer.db
+        return losses
+
+    assert_rejects(ex.check_training_loop, every_layer_has_w, "AttributeError",
+                   "hint: activation layers such as ReLU have no parameters")
+
+
+def test_training_loop_messages_fit_a_book_page():
+    result = ex.check_training_loop(training_loop, verbose=False)
+    assert max(len(line) for line in result.message.splitlines()) <= ex.WIDTH
+    for line in ex.check_training_loop(lambda *args: [0.0], verbose=False).message.splitlines():
+        assert len(line) <= ex.WIDTH, line
 
 
 # --- ReLU backward -----------------------------------------------------------------------
