@@ -36,7 +36,9 @@ class ReLU(Activation):
         return np.maximum(x, 0), x
 
     def _slope(self, x):
-        return (x > 0).astype(x.dtype)
+        # True (1) where x > 0, else False (0): grad * slope keeps grad's float dtype,
+        # without first converting the mask to a float array.
+        return x > 0
 
 
 class Tanh(Activation):
