@@ -50,7 +50,7 @@ class SoftmaxCrossEntropy:
     """
 
     def __init__(self):
-        self.probs = self.labels = None
+        self.probs = self.labels = self.rows = None
 
     def forward(self, logits: np.ndarray, labels: np.ndarray) -> float:
         """logits: (batch, classes); labels: (batch,) ints -> scalar mean loss."""
@@ -60,13 +60,14 @@ class SoftmaxCrossEntropy:
         log_sum = np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # in [0, log C]
         log_probs = shifted - log_sum
         self.probs = np.exp(log_probs)
-        picked = log_probs[np.arange(len(self.labels)), self.labels]  # log p of the true class
+        self.rows = np.arange(len(self.labels))  # row b's true class is labels[b]
+        picked = log_probs[self.rows, self.labels]  # log p of the true class
         return -float(picked.sum() / len(picked))  # the mean; cheaper than .mean() when small
 
     def backward(self) -> np.ndarray:
         """dL/dlogits: (batch, classes) = (p - onehot(y)) / batch."""
         require_forward(self.probs, self)
         grad = self.probs.copy()
-        grad[np.arange(len(self.labels)), self.labels] -= 1
+        grad[self.rows, self.labels] -= 1
         grad /= len(self.labels)  # in place: grad is our own copy
         return grad
