@@ -62,3 +62,25 @@ def check_loss(loss, inputs: np.ndarray, labels: np.ndarray) -> float:
     analytic = loss.backward()
     numeric = numerical_gradient(lambda: loss.forward(inputs, labels), inputs)
     return rel_error(analytic, numeric)
+
+
+def check_model(model, x: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Relative error of every parameter gradient of a whole model, loss included.
+
+    Runs ``model.loss_and_backward`` once for the analytic gradients, then perturbs
+    each parameter and recomputes the loss for the numerical ones.
+    Returns {"layers[0].w": err, "layers[0].b": err, ...}.
+    """
+    x = np.array(x, dtype=np.float64)
+
+    def loss() -> float:
+        return model.loss.forward(model.forward(x), labels)
+
+    model.loss_and_backward(x, labels)
+    errors = {}
+    for index, layer in enumerate(model.layers):
+        for name in layer.param_names:
+            analytic = getattr(layer, "d" + name)
+            numeric = numerical_gradient(loss, getattr(layer, name))
+            errors[f"layers[{index}].{name}"] = rel_error(analytic, numeric)
+    return errors

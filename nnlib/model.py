@@ -56,6 +56,10 @@ class Model:
         """x: (batch, features) -> predicted class indices: (batch,)."""
         return self.forward(x).argmax(axis=1)
 
+    def accuracy(self, x: np.ndarray, labels: np.ndarray) -> float:
+        """The fraction of rows of x whose predicted class is the label: a number in [0, 1]."""
+        return float((self.predict(x) == np.asarray(labels)).mean())
+
     def __repr__(self) -> str:
         return f"Model({self.layers})"
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlib import CrossEntropy, Linear, Softmax, SoftmaxCrossEntropy, gradcheck
+from nnlib import CrossEntropy, Linear, Model, Softmax, SoftmaxCrossEntropy, gradcheck, mlp
 
 TOLERANCE = 1e-7
 
@@ -80,3 +80,24 @@ def test_gradcheck_detects_a_wrong_backward(rng):
 
     errors = gradcheck.check_layer(Doubled(3, 2), rng.normal(size=(4, 3)))
     assert errors["x"] > 0.1
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_whole_model_gradients(rng, activation):
+    model = mlp(2, [5, 4], 3, activation=activation, rng=0)
+    for layer in model.layers[::2]:  # nonzero biases keep ReLU units off their kink at 0
+        layer.b[...] = rng.normal(size=layer.b.shape) * 0.1
+    errors = gradcheck.check_model(model, rng.normal(size=(6, 2)), rng.integers(0, 3, 6))
+    assert set(errors) == {f"layers[{i}].{p}" for i in (0, 2, 4) for p in "wb"}
+    assert max(errors.values()) < TOLERANCE, errors
+
+
+def test_check_model_detects_a_layer_that_passes_dw_down(rng):
+    class ReturnsDW(Linear):  # the article's last Linear.backward
+        def backward(self, grad, **kwargs):
+            super().backward(grad)
+            return self.dw
+
+    model = Model([Linear(3, 3, rng=0), ReturnsDW(3, 3, rng=1)])
+    errors = gradcheck.check_model(model, rng.normal(size=(3, 3)), np.array([0, 1, 2]))
+    assert errors["layers[0].w"] > 0.01 and errors["layers[1].w"] < TOLERANCE

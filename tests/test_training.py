@@ -66,3 +66,11 @@ def test_bad_input_is_reported_as_bad_input_not_divergence():
     x, labels = nn_data.article_data()
     with pytest.raises(ValueError, match="labels must be integers in"):
         train(Model([Linear(2, 2)]), x, labels + 1)
+
+
+def test_accuracy():
+    x, labels = nn_data.article_data()
+    model = Model([Linear(2, 2, rng=0)])
+    train(model, x, labels)
+    assert model.accuracy(x, labels) == 1.0
+    assert model.accuracy(x, 1 - labels) == 0.0
