@@ -1,4 +1,7 @@
-"""Element-wise non-linearities. Without them, stacked Linear layers collapse into one."""
+"""Element-wise non-linearities.
+
+Without them, stacked Linear layers collapse into one.
+"""
 
 import numpy as np
 
@@ -6,7 +9,8 @@ from nnlib.checks import as_float_matrix, check_grad_shape, require_forward
 
 
 class Activation:
-    """Shared plumbing: check the input, cache what backward needs, check grad's shape."""
+    """Shared plumbing: check the input, cache what backward needs, check
+    grad's shape."""
 
     param_names = ()
 
@@ -20,7 +24,8 @@ class Activation:
         return out
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        """grad = dL/dy -> dL/dx, same shape: grad times the local slope dy/dx."""
+        """grad = dL/dy -> dL/dx, same shape: grad times the local slope
+        dy/dx."""
         require_forward(self.cache, self)
         grad = check_grad_shape(grad, self.cache.shape, self)
         return grad * self._slope(self.cache)
@@ -36,8 +41,8 @@ class ReLU(Activation):
         return np.maximum(x, 0), x
 
     def _slope(self, x):
-        # True (1) where x > 0, else False (0): grad * slope keeps grad's float dtype,
-        # without first converting the mask to a float array.
+        # True (1) where x > 0, else False (0): grad * slope keeps grad's
+        # float dtype, without first converting the mask to a float array.
         return x > 0
 
 

@@ -1,11 +1,13 @@
-"""The learning-rate experiment for the static book: a slider that needs no kernel.
+"""The learning-rate experiment for the static book: a slider that needs no
+kernel.
 
-``lr_animation(lrs, epochs=500, dataset="article")`` trains once per learning rate
-(with ``nnlib.widgets.run``, seeded), draws every run with ``nnlib.widgets.draw``
-and returns an ``IPython.display.HTML`` object: matplotlib's ``to_jshtml`` player
-(frames embedded as PNG, a slider and buttons in plain JavaScript) plus a line of
-text above the picture that names the learning rate of the frame on show. It loads
-nothing from the network, so it works in the rendered book, even offline.
+``lr_animation(lrs, epochs=500, dataset="article")`` trains once per learning
+rate (with ``nnlib.widgets.run``, seeded), draws every run with
+``nnlib.widgets.draw`` and returns an ``IPython.display.HTML`` object:
+matplotlib's ``to_jshtml`` player (frames embedded as PNG, a slider and
+buttons in plain JavaScript) plus a line of text above the picture that names
+the learning rate of the frame on show. It loads nothing from the network, so
+it works in the rendered book, even offline.
 
 ``offline_jshtml(animation)`` does the same for any other ``FuncAnimation``.
 """
@@ -21,30 +23,35 @@ from matplotlib.animation import FuncAnimation
 
 from nnlib.widgets import DEFAULT_EPOCHS, describe, draw, new_figure, run
 
-# 1e-3 ... 100 in steps of about half a decade: slow, good, oscillating, diverging.
+# 1e-3 ... 100 in steps of about half a decade: slow, good, oscillating,
+# diverging.
 DEFAULT_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 
-# The player's buttons use Font Awesome icons loaded from a CDN; plain characters
-# work offline, in Jupyter and in the book alike.
+# The player's buttons use Font Awesome icons loaded from a CDN; plain
+# characters work offline, in Jupyter and in the book alike.
 _ICONS = {
-    "fa fa-minus": "\u2212", "fa fa-fast-backward": "\u21e4", "fa fa-step-backward": "\u2039",
-    "fa fa-play fa-flip-horizontal": "\u25c0\ufe0e", "fa fa-pause": "\u275a\u275a",
+    "fa fa-minus": "\u2212", "fa fa-fast-backward": "\u21e4",
+    "fa fa-step-backward": "\u2039",
+    "fa fa-play fa-flip-horizontal": "\u25c0\ufe0e",
+    "fa fa-pause": "\u275a\u275a",
     "fa fa-play": "\u25b6\ufe0e", "fa fa-step-forward": "\u203a",
     "fa fa-fast-forward": "\u21e5", "fa fa-plus": "+",
 }
 
 
 def frame_label(result) -> str:
-    """The text shown above a frame, e.g. "learning rate = 0.1: final loss 0.102 ..."."""
+    """The text shown above a frame, e.g. "learning rate = 0.1: final loss
+    0.102 ..."."""
     return "learning rate = " + describe(result).removeprefix("lr = ")
 
 
 def offline_jshtml(animation, **to_jshtml_kwargs) -> str:
     """``animation.to_jshtml(...)`` that loads nothing from the network.
 
-    matplotlib's player links a Font Awesome stylesheet from a CDN for its button
-    icons; this drops the link and writes the icons as plain characters. Use it for
-    any ``FuncAnimation`` shown in the book: ``HTML(offline_jshtml(animation))``.
+    matplotlib's player links a Font Awesome stylesheet from a CDN for its
+    button icons; this drops the link and writes the icons as plain
+    characters. Use it for any ``FuncAnimation`` shown in the book:
+    ``HTML(offline_jshtml(animation))``.
     ``animation`` may also be HTML that ``to_jshtml`` already returned.
     """
     if isinstance(animation, str):
@@ -62,8 +69,10 @@ def _offline(jshtml: str) -> str:
     return jshtml
 
 
-def _label_script(label_id: str, labels: list[str], slider_id: str, img_id: str) -> str:
-    """Keep the label in step with the player: watch the image it swaps on every frame."""
+def _label_script(label_id: str, labels: list[str], slider_id: str,
+                  img_id: str) -> str:
+    """Keep the label in step with the player: watch the image it swaps on
+    every frame."""
     return f"""
 <script>
 (function() {{
@@ -71,23 +80,30 @@ def _label_script(label_id: str, labels: list[str], slider_id: str, img_id: str)
   var label = document.getElementById("{label_id}");
   var slider = document.getElementById("{slider_id}");
   var img = document.getElementById("{img_id}");
-  function show() {{ label.textContent = labels[parseInt(slider.value)] || labels[0]; }}
-  new MutationObserver(show).observe(img, {{attributes: true, attributeFilter: ["src"]}});
+  function show() {{
+    label.textContent = labels[parseInt(slider.value)] || labels[0];
+  }}
+  new MutationObserver(show).observe(
+    img, {{attributes: true, attributeFilter: ["src"]}});
   slider.addEventListener("input", show);
 }})();
 </script>
 """
 
 
-def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
-                 dpi: int = 80, resolution: int = 100, interval: int = 1200):
-    """One frame per learning rate: decision boundary and loss curve, as a browser slider.
+def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
+                 dataset: str = "article", dpi: int = 80,
+                 resolution: int = 100, interval: int = 1200):
+    """One frame per learning rate: decision boundary and loss curve, as a
+    browser slider.
 
-    Every frame's title says its learning rate and what happened ("final loss ..."
-    or "diverged at epoch k"); all frames share one loss range so they compare.
+    Every frame's title says its learning rate and what happened ("final loss
+    ..." or "diverged at epoch k"); all frames share one loss range so they
+    compare.
     Returns an ``IPython.display.HTML``; ``.data`` is the HTML text.
     """
-    from IPython.display import HTML  # imported here: nnlib itself needs no IPython
+    # imported here: nnlib itself needs no IPython
+    from IPython.display import HTML
 
     lrs = [float(lr) for lr in lrs]
     if not lrs:
@@ -102,20 +118,24 @@ def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS, dataset: str 
         draw(fig, results[i], resolution=resolution, loss_ylim=loss_ylim)
         return []
 
-    animation = FuncAnimation(fig, frame, frames=len(results), interval=interval,
-                              repeat=False)
+    animation = FuncAnimation(fig, frame, frames=len(results),
+                              interval=interval, repeat=False)
     limit_mb = matplotlib.rcParams["animation.embed_limit"]
     jshtml = offline_jshtml(animation, default_mode="once")
-    n_frames = len(re.findall(r'frames\[\d+\] = "data:image/png;base64,', jshtml))
+    n_frames = len(re.findall(r'frames\[\d+\] = "data:image/png;base64,',
+                              jshtml))
     if n_frames != len(results):
-        raise RuntimeError(f"only {n_frames} of {len(results)} frames were embedded; "
-                           f"raise animation.embed_limit ({limit_mb} MB) or lower dpi")
+        raise RuntimeError(
+            f"only {n_frames} of {len(results)} frames were embedded; "
+            f"raise animation.embed_limit ({limit_mb} MB) or lower dpi")
 
     anim_id = re.search(r'id="_anim_img(\w+)"', jshtml).group(1)
     label_id = f"lr_label_{uuid.uuid4().hex}"
     labels = [frame_label(r) for r in results]
-    head = (f'<p id="{label_id}" class="lr-frame-label" style="font-weight: bold; '
+    head = (f'<p id="{label_id}" class="lr-frame-label" '
+            f'style="font-weight: bold; '
             f'margin: 0.3em 0;">{html.escape(labels[0])}</p>')
-    body = head + jshtml + _label_script(label_id, labels, f"_anim_slider{anim_id}",
+    body = head + jshtml + _label_script(label_id, labels,
+                                         f"_anim_slider{anim_id}",
                                          f"_anim_img{anim_id}")
     return HTML(body)

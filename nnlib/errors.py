@@ -1,4 +1,5 @@
-"""The exceptions nnlib raises beyond plain ``ValueError`` and ``TypeError``."""
+"""The exceptions nnlib raises beyond plain ``ValueError`` and
+``TypeError``."""
 
 
 class CallOrderError(RuntimeError, ValueError):

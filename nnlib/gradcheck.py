@@ -1,16 +1,18 @@
 """Numerical gradient checks: central differences and relative error.
 
-Use them on any layer (``check_layer``) or loss (``check_loss``) to confirm that a
-hand-written backward agrees with the derivative of its forward.
+Use them on any layer (``check_layer``) or loss (``check_loss``) to confirm
+that a hand-written backward agrees with the derivative of its forward.
 """
 
 import numpy as np
 
 
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """d f(x) / dx by central differences: (f(x + eps) - f(x - eps)) / (2 eps), entry by entry.
+    """d f(x) / dx by central differences:
+    (f(x + eps) - f(x - eps)) / (2 eps), entry by entry.
 
-    ``f`` takes no argument and reads ``x``, which is perturbed in place and restored.
+    ``f`` takes no argument and reads ``x``, which is perturbed in place and
+    restored.
     """
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(x.shape):
@@ -25,10 +27,12 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
 
 
 def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    """||a - b|| / (||a|| + ||b||): 0 when equal, 1 when one of them is zero."""
+    """||a - b|| / (||a|| + ||b||): 0 when equal, 1 when one of them is
+    zero."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"cannot compare gradients of shapes {a.shape} and {b.shape}")
+        raise ValueError(
+            f"cannot compare gradients of shapes {a.shape} and {b.shape}")
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
 
@@ -48,15 +52,18 @@ def check_layer(layer, x: np.ndarray, *, seed: int = 0) -> dict[str, float]:
 
     layer.forward(x)
     analytic = {"x": layer.backward(upstream)}
-    analytic.update({name: getattr(layer, "d" + name) for name in layer.param_names})
+    analytic.update({name: getattr(layer, "d" + name)
+                     for name in layer.param_names})
     numeric = {"x": numerical_gradient(scalar, x)}
     numeric.update({name: numerical_gradient(scalar, getattr(layer, name))
                     for name in layer.param_names})
-    return {name: rel_error(analytic[name], numeric[name]) for name in analytic}
+    return {name: rel_error(analytic[name], numeric[name])
+            for name in analytic}
 
 
 def check_loss(loss, inputs: np.ndarray, labels: np.ndarray) -> float:
-    """Relative error of ``loss.backward()`` against the numerical gradient of ``loss.forward``."""
+    """Relative error of ``loss.backward()`` against the numerical gradient
+    of ``loss.forward``."""
     inputs = np.array(inputs, dtype=np.float64)
     loss.forward(inputs, labels)
     analytic = loss.backward()
@@ -65,10 +72,11 @@ def check_loss(loss, inputs: np.ndarray, labels: np.ndarray) -> float:
 
 
 def check_model(model, x: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """Relative error of every parameter gradient of a whole model, loss included.
+    """Relative error of every parameter gradient of a whole model, loss
+    included.
 
-    Runs ``model.loss_and_backward`` once for the analytic gradients, then perturbs
-    each parameter and recomputes the loss for the numerical ones.
+    Runs ``model.loss_and_backward`` once for the analytic gradients, then
+    perturbs each parameter and recomputes the loss for the numerical ones.
     Returns {"layers[0].w": err, "layers[0].b": err, ...}.
     """
     x = np.array(x, dtype=np.float64)

@@ -10,14 +10,17 @@ def make_rng(rng=None) -> np.random.Generator:
     return np.random.default_rng(0 if rng is None else rng)
 
 
-def init_weights(fan_in: int, fan_out: int, *, init: str = "xavier", rng=None) -> np.ndarray:
+def init_weights(fan_in: int, fan_out: int, *, init: str = "xavier",
+                 rng=None) -> np.ndarray:
     """A (fan_in, fan_out) float64 weight matrix drawn from a zero-mean normal.
 
-    - ``"xavier"``: std = sqrt(2 / (fan_in + fan_out)), keeps the variance of the
-      signal roughly constant through tanh/sigmoid/linear layers.
-    - ``"he"``: std = sqrt(2 / fan_in), compensates for ReLU zeroing half its inputs.
+    - ``"xavier"``: std = sqrt(2 / (fan_in + fan_out)), keeps the variance of
+      the signal roughly constant through tanh/sigmoid/linear layers.
+    - ``"he"``: std = sqrt(2 / fan_in), compensates for ReLU zeroing half its
+      inputs.
     """
-    stds = {"xavier": np.sqrt(2.0 / (fan_in + fan_out)), "he": np.sqrt(2.0 / fan_in)}
+    stds = {"xavier": np.sqrt(2.0 / (fan_in + fan_out)),
+            "he": np.sqrt(2.0 / fan_in)}
     if init not in stds:
         raise ValueError(f"init must be one of {sorted(stds)}; got {init!r}")
     return make_rng(rng).normal(0.0, stds[init], size=(fan_in, fan_out))

@@ -13,19 +13,24 @@ class Linear:
         w: (in_features, out_features) weights.
         b: (out_features,) biases, initialised to zero.
 
-    ``rng`` seeds the initial weights: an int, a ``np.random.Generator`` or None
-    (None means seed 0, so that the same code always gives the same numbers).
+    ``rng`` seeds the initial weights: an int, a ``np.random.Generator`` or
+    None (None means seed 0, so that the same code always gives the same
+    numbers).
     """
 
     param_names = ("w", "b")
 
     def __init__(self, in_features: int, out_features: int, *, rng=None,
                  init: str = "xavier", dtype=np.float64):
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
+        for name, value in (("in_features", in_features),
+                            ("out_features", out_features)):
             if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer; got {value!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
-        self.w = init_weights(in_features, out_features, init=init, rng=rng).astype(dtype)
+                raise ValueError(
+                    f"{name} must be a positive integer; got {value!r}")
+        self.in_features, self.out_features = (int(in_features),
+                                               int(out_features))
+        self.w = init_weights(in_features, out_features, init=init,
+                              rng=rng).astype(dtype)
         self.b = np.zeros(out_features, dtype=dtype)
         self.dw = self.db = None
         self.x = None
@@ -37,12 +42,14 @@ class Linear:
         w, b = self._params_like(x)
         return x @ w + b
 
-    def backward(self, grad: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+    def backward(self, grad: np.ndarray, *,
+                 input_grad: bool = True) -> np.ndarray | None:
         """grad = dL/dy: (batch, out_features) -> dL/dx: (batch, in_features).
 
-        Stores dL/dw in ``dw`` and dL/db in ``db``; never changes ``w`` or ``b``.
-        ``input_grad=False`` skips dL/dx and returns None: when x is the data, no layer
-        below needs it, and it would cost as much as the forward pass.
+        Stores dL/dw in ``dw`` and dL/db in ``db``; never changes ``w`` or
+        ``b``. ``input_grad=False`` skips dL/dx and returns None: when x is
+        the data, no layer below needs it, and it would cost as much as the
+        forward pass.
         """
         require_forward(self.x, self)
         grad = check_grad_shape(grad, (len(self.x), self.out_features), self)

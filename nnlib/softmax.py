@@ -1,4 +1,5 @@
-"""Softmax as a layer of its own, with its full Jacobian and the cheap product."""
+"""Softmax as a layer of its own, with its full Jacobian and the cheap
+product."""
 
 import numpy as np
 from einops import rearrange, repeat
@@ -9,8 +10,8 @@ from nnlib.checks import as_float_matrix, check_grad_shape, require_forward
 def softmax(x: np.ndarray) -> np.ndarray:
     """Row-wise softmax of x: (batch, classes), stable for any finite logits.
 
-    Subtracting each row's max changes nothing mathematically (it cancels in the
-    ratio) but keeps every exponent <= 0, so exp never overflows.
+    Subtracting each row's max changes nothing mathematically (it cancels in
+    the ratio) but keeps every exponent <= 0, so exp never overflows.
     """
     exps = np.exp(x - x.max(axis=1, keepdims=True))
     return exps / exps.sum(axis=1, keepdims=True)
@@ -48,7 +49,10 @@ class Softmax:
         """
         require_forward(self.probs, self)
         batch, classes = self.probs.shape
-        p_i = repeat(self.probs, "b i -> b i j", j=classes)  # p_i along each row
-        p_j = rearrange(p_i, "b i j -> b j i")  # the same numbers, p_j along each row
-        eye = repeat(np.eye(classes, dtype=self.probs.dtype), "i j -> b i j", b=batch)
+        # p_i along each row
+        p_i = repeat(self.probs, "b i -> b i j", j=classes)
+        # the same numbers, p_j along each row
+        p_j = rearrange(p_i, "b i j -> b j i")
+        eye = repeat(np.eye(classes, dtype=self.probs.dtype), "i j -> b i j",
+                     b=batch)
         return p_i * (eye - p_j)

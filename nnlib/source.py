@@ -8,6 +8,7 @@ def show_source(obj):
 
     In Jupyter and in the rendered book this is the code that actually runs.
     """
-    from IPython.display import Code  # imported here: nnlib itself needs no IPython
+    # imported here: nnlib itself needs no IPython
+    from IPython.display import Code
 
     return Code(inspect.getsource(obj), language="python")
