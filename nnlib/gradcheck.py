@@ -73,22 +73,28 @@ def check_loss(loss, inputs: np.ndarray, labels: np.ndarray) -> float:
 
 def check_model(model, x: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     """Relative error of every parameter gradient of a whole model, loss
-    included.
+    included. Returns {"layers[0].w": err, "layers[0].b": err, ...}.
 
-    Runs ``model.loss_and_backward`` once for the analytic gradients, then
-    perturbs each parameter and recomputes the loss for the numerical ones.
-    Returns {"layers[0].w": err, "layers[0].b": err, ...}.
+    The numerical gradients come first, at the parameters as they are; then
+    one ``model.loss_and_backward`` gives the analytic ones. (A layer that
+    wrongly changed its parameters inside backward would otherwise be
+    compared at the changed values.)
     """
     x = np.array(x, dtype=np.float64)
 
     def loss() -> float:
         return model.loss.forward(model.forward(x), labels)
 
+    params = {f"layers[{index}].{name}": (layer, name)
+              for index, layer in enumerate(model.layers)
+              for name in layer.param_names}
+    numeric = {key: numerical_gradient(loss, getattr(layer, name))
+               for key, (layer, name) in params.items()}
     model.loss_and_backward(x, labels)
     errors = {}
-    for index, layer in enumerate(model.layers):
-        for name in layer.param_names:
-            analytic = getattr(layer, "d" + name)
-            numeric = numerical_gradient(loss, getattr(layer, name))
-            errors[f"layers[{index}].{name}"] = rel_error(analytic, numeric)
+    for key, (layer, name) in params.items():
+        analytic = getattr(layer, "d" + name, None)
+        if analytic is None:
+            raise ValueError(f"{key}: backward stored no gradient d{name}")
+        errors[key] = rel_error(analytic, numeric[key])
     return errors

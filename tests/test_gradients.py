@@ -101,3 +101,13 @@ def test_check_model_detects_a_layer_that_passes_dw_down(rng):
     model = Model([Linear(3, 3, rng=0), ReturnsDW(3, 3, rng=1)])
     errors = gradcheck.check_model(model, rng.normal(size=(3, 3)), np.array([0, 1, 2]))
     assert errors["layers[0].w"] > 0.01 and errors["layers[1].w"] < TOLERANCE
+
+
+def test_check_model_names_a_layer_without_gradient(rng):
+    class NoGradient(Linear):
+        def backward(self, grad, **kwargs):
+            return grad @ self.w.T  # forgets to store dw and db
+
+    model = Model([NoGradient(2, 2, rng=0)])
+    with pytest.raises(ValueError, match=r"layers\[0\].w: backward stored no gradient dw"):
+        gradcheck.check_model(model, rng.normal(size=(3, 2)), np.array([0, 1, 0]))
