@@ -70,6 +70,7 @@ import copy
 import functools
 import itertools
 import textwrap
+import tracemalloc
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -87,7 +88,8 @@ from nnlib.softmax import Softmax, softmax
 __all__ = [
     "CheckResult", "check_cross_entropy_backward", "check_fused_gradient",
     "check_linear_backward", "check_one_hot", "check_relu_backward",
-    "check_softmax", "check_softmax_jacobian", "check_training_loop",
+    "check_softmax", "check_softmax_backward", "check_softmax_jacobian",
+    "check_training_loop",
 ]
 
 SEED = 0
@@ -812,3 +814,123 @@ def check_relu_backward(fn, *, verbose: bool = True) -> CheckResult:
                  _is(grad, lambda c: np.maximum(c.args[1], 0))),
     ]
     return _finish(_grade(fn, cases, mistakes=mistakes), verbose)
+
+
+# --- Chapter 8: performance --------------------------------------------------
+
+
+def _peak_bytes(fn, *args) -> int:
+    """The most memory ``fn(*args)`` held at once beyond what existed before
+    (NumPy reports its arrays to tracemalloc)."""
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        fn(*args)
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if not tracing:
+            tracemalloc.stop()
+
+
+def check_softmax_backward(fn, *, verbose: bool = True) -> CheckResult:
+    """Check ``fn(probs, grad) -> dL/dx`` for p = softmax(x), row by row.
+
+    probs: (batch, C) softmax outputs; grad = dL/dp: (batch, C). Returns
+    dL/dx: (batch, C), the vector-Jacobian product
+    p * (grad - sum_i grad_i p_i), the sum taken over each row.
+
+    A right answer that builds the (batch, C, C) Jacobian passes, with a note
+    that it needs C times the memory of the product.
+    """
+    rng = np.random.default_rng(SEED)
+    cases = []
+    for batch, classes in [(5, 4), (3, 6)]:
+        logits, grad = (rng.normal(size=(batch, classes)),
+                        rng.normal(size=(batch, classes)))
+        layer = Softmax()
+        probs = layer.forward(logits)
+        numeric = numerical_gradient(
+            lambda x=logits, g=grad: float((softmax(x) * g).sum()), logits)
+        cases.append(_Case(f"batch {batch}, {classes} classes", (probs, grad),
+                           {"dL/dx": layer.backward(grad)},
+                           {"dL/dx": numeric}))
+    out = "dL/dx"
+
+    def p(c):
+        return c.args[0]
+
+    def g(c):
+        return c.args[1]
+
+    def weighted(c, **axis):  # sum of p * g: over each row, or as told
+        return (p(c) * g(c)).sum(**(axis or {"axis": 1, "keepdims": True}))
+
+    def jacobian(c):
+        return p(c)[:, :, None] * (np.eye(p(c).shape[1]) - p(c)[:, None, :])
+
+    mistakes = [
+        _Mistake("returned the Jacobian (batch, C, C) itself: multiply it "
+                 "by grad (or, cheaper, skip it: p * (grad - row sum))",
+                 _is(out, jacobian)),
+        _Mistake("all zeros: every row of the softmax Jacobian sums to 0, so "
+                 "a contraction that sums J over an index grad does not "
+                 "share (like 'bij,bi->bi') gives 0. The product is "
+                 "'bij,bi->bj'",
+                 _is(out, lambda c: np.zeros_like(p(c)))),
+        _Mistake("forgot to subtract the row sum: p * grad keeps only the "
+                 "delta_ij part of the Jacobian; dL/dx = p * (grad - "
+                 "(p * grad).sum(axis=1, keepdims=True))",
+                 _is(out, lambda c: p(c) * g(c))),
+        _Mistake("sign flipped: dL/dx = p * (grad - sum), not "
+                 "p * (sum - grad)",
+                 _is(out, lambda c: -c.expected[out])),
+        _Mistake("summed over the wrong axis: axis=0 adds up one class over "
+                 "the batch; each sample (row) needs its own sum, axis=1",
+                 _is(out, lambda c: p(c) * (g(c) - weighted(
+                     c, axis=0, keepdims=True)))),
+        _Mistake("one sum for the whole batch (no axis): samples are "
+                 "independent, so sum each row on its own "
+                 "(axis=1, keepdims=True)",
+                 _is(out, lambda c: p(c) * (g(c) - weighted(c, axis=None)))),
+        _Mistake("the sum is not weighted by p: it is sum_i grad_i p_i, "
+                 "not sum_i grad_i",
+                 _is(out, lambda c: p(c) * (g(c) - g(c).sum(
+                     axis=1, keepdims=True)))),
+        _Mistake("forgot the factor p in front: dL/dx = p * (grad - sum)",
+                 _is(out, lambda c: g(c) - weighted(c))),
+        _Mistake("only the Jacobian's diagonal, p * (1 - p) * grad (what the "
+                 "article's einsum pattern 'b c c, b c m -> b c m' "
+                 "computes): the off-diagonal terms -p_i p_j are missing",
+                 _is(out, lambda c: p(c) * (1 - p(c)) * g(c))),
+    ]
+    hints = {"broadcast": "did you forget keepdims=True? "
+                          "(p * grad).sum(axis=1) has shape (batch,), which "
+                          "cannot be subtracted from a (batch, C) array; "
+                          "with keepdims it is (batch, 1)"}
+    result = _grade(fn, cases, mistakes=mistakes, error_hints=hints)
+    if result:
+        # Right answers also differ in cost: a Jacobian needs batch * C * C
+        # numbers, the product about batch * C. Measured on a size where the
+        # two are far apart.
+        batch, classes = 4, 256
+        probs = softmax(rng.normal(size=(batch, classes)))
+        grad = rng.normal(size=(batch, classes))
+        jacobian_bytes = batch * classes * classes * 8
+        try:
+            with np.errstate(all="ignore"):
+                peak = _peak_bytes(fn, probs, grad)
+        except Exception:  # the verdict stands; only the note is skipped
+            peak = 0
+        if peak > jacobian_bytes / 2:
+            result = _verdict(
+                True, result.message,
+                f"  note: for a batch of {batch} with {classes} classes "
+                f"it held {peak / 2**20:.1f} MiB at once, as much as a "
+                f"(batch, C, C) Jacobian ({jacobian_bytes / 2**20:.1f} "
+                f"MiB) or more. Right, but O(batch * C^2) in memory and "
+                f"time; the vector-Jacobian product needs only "
+                f"O(batch * C).")
+    return _finish(result, verbose)

@@ -77,7 +77,8 @@ def stub_ellipsis(*args):
 
 CHECKERS = [ex.check_one_hot, ex.check_softmax, ex.check_softmax_jacobian,
             ex.check_cross_entropy_backward, ex.check_fused_gradient,
-            ex.check_linear_backward, ex.check_relu_backward, ex.check_training_loop]
+            ex.check_linear_backward, ex.check_relu_backward, ex.check_training_loop,
+            ex.check_softmax_backward]
 
 
 @pytest.mark.parametrize("checker", CHECKERS)
@@ -508,3 +509,60 @@ def test_relu_backward_accepts_the_mask():
 ])
 def test_relu_backward_known_mistakes(wrong, fragment):
     assert_rejects(ex.check_relu_backward, wrong, fragment)
+
+
+# --- Softmax backward (the vector-Jacobian product) -------------------------------------
+
+def softmax_vjp(p, g):
+    return p * (g - (p * g).sum(axis=1, keepdims=True))
+
+
+def _jacobian(p):
+    return p[:, :, None] * (np.eye(p.shape[1]) - p[:, None, :])
+
+
+def test_softmax_backward_accepts_the_product_without_a_note():
+    assert_accepts(ex.check_softmax_backward, softmax_vjp)
+    assert_accepts(ex.check_softmax_backward,
+                   lambda p, g: p * g - p * np.einsum("bc,bc->b", p, g)[:, None])
+    assert "note" not in check(ex.check_softmax_backward, softmax_vjp)[1]
+
+
+def test_softmax_backward_accepts_the_jacobian_but_notes_its_cost():
+    def via_jacobian(p, g):
+        return np.einsum("bij,bi->bj", _jacobian(p), g)
+
+    assert_accepts(ex.check_softmax_backward, via_jacobian)
+    passed, message = check(ex.check_softmax_backward, via_jacobian)
+    flat = " ".join(message.split())
+    assert passed and "note:" in flat and "O(batch * C^2)" in flat
+    assert max(len(line) for line in message.splitlines()) <= ex.WIDTH, message
+
+
+def test_softmax_backward_missing_keepdims_gets_a_hint():
+    assert_rejects(ex.check_softmax_backward,
+                   lambda p, g: p * (g - (p * g).sum(axis=1)),
+                   "raised ValueError", "hint: did you forget keepdims=True?")
+
+
+@pytest.mark.parametrize("wrong, fragment", [
+    (lambda p, g: _jacobian(p), "returned the Jacobian (batch, C, C) itself"),
+    (lambda p, g: np.einsum("bij,bi->bi", _jacobian(p), g), "all zeros"),
+    (lambda p, g: p * g, "forgot to subtract the row sum"),
+    (lambda p, g: -softmax_vjp(p, g), "sign flipped"),
+    (lambda p, g: p * (g - (p * g).sum(axis=0, keepdims=True)), "wrong axis"),
+    (lambda p, g: p * (g - (p * g).sum(axis=0)), "wrong axis"),  # broadcasts silently
+    (lambda p, g: p * (g - (p * g).sum()), "one sum for the whole batch"),
+    (lambda p, g: p * (g - g.sum(axis=1, keepdims=True)), "not weighted by p"),
+    (lambda p, g: g - (p * g).sum(axis=1, keepdims=True), "forgot the factor p"),
+    (lambda p, g: p * (1 - p) * g, "only the Jacobian's diagonal"),
+    (lambda p, g: softmax_vjp(p, g).T, "transpose of the right answer"),
+])
+def test_softmax_backward_known_mistakes(wrong, fragment):
+    assert_rejects(ex.check_softmax_backward, wrong, fragment)
+
+
+def test_softmax_backward_messages_fit_a_book_page():
+    for fn in (lambda p, g: p * g, lambda p, g: p * (g - (p * g).sum(axis=1))):
+        message = ex.check_softmax_backward(fn, verbose=False).message
+        assert max(len(line) for line in message.splitlines()) <= ex.WIDTH, message
