@@ -38,8 +38,6 @@ from matplotlib.figure import Figure
 from nnlib import data
 from nnlib.activations import ACTIVATIONS
 from nnlib.errors import TrainingDiverged
-from nnlib.linear import Linear
-from nnlib.losses import SoftmaxCrossEntropy
 from nnlib.model import Model, mlp, train
 from nnlib.plots import plot_decision_boundary, plot_loss
 
@@ -47,8 +45,8 @@ DATASET_NAMES = tuple(data.DATASETS)
 # the slider's range; the article's data diverge from about 20
 LR_MIN, LR_MAX = 1e-3, 1e2
 DEFAULT_EPOCHS = 500  # as in the article
-# hidden layer sizes of the model for every data set except "article"
-HIDDEN = [16]
+# the hidden layer's width for every data set except "article"
+DEFAULT_HIDDEN = 16
 # the largest width the explorer's "hidden units" slider offers
 HIDDEN_MAX = 64
 ACTIVATION_NAMES = tuple(ACTIVATIONS)  # "relu", "tanh", "sigmoid"
@@ -104,7 +102,7 @@ def load(dataset: str) -> tuple[np.ndarray, np.ndarray]:
 def default_hidden(dataset: str) -> int:
     """The default hidden width: none for the article's data, 16 units for
     the others."""
-    return 0 if dataset == "article" else HIDDEN[0]
+    return 0 if dataset == "article" else DEFAULT_HIDDEN
 
 
 def make_model(dataset: str, hidden: int | None = None,
@@ -118,10 +116,8 @@ def make_model(dataset: str, hidden: int | None = None,
     _, labels = load(dataset)
     n_classes = int(labels.max()) + 1
     hidden = default_hidden(dataset) if hidden is None else hidden
-    if hidden == 0:
-        return Model([Linear(2, n_classes, rng=SEED)],
-                     loss=SoftmaxCrossEntropy())
-    return mlp(2, [hidden], n_classes, activation=activation, rng=SEED)
+    widths = [hidden] if hidden else []  # mlp(2, [], C): one Linear layer
+    return mlp(2, widths, n_classes, activation=activation, rng=SEED)
 
 
 def describe_model(model: Model) -> str:
