@@ -1,73 +1,62 @@
-"""Element-wise non-linearities.
+"""Element-wise non-linearities: y = f(x), applied entry by entry.
 
-Without them, stacked Linear layers collapse into one.
+Without them, stacked Linear layers collapse into one. Each backward is
+dL/dx = dL/dy * f'(x): the upstream gradient times the local slope.
 """
 
 import numpy as np
 
-from nnlib.checks import as_float_matrix, check_grad_shape, require_forward
+from nnlib.checks import checked_backward, checked_forward
+from nnlib.layer import Layer
 
 
-class Activation:
-    """Shared plumbing: check the input, cache what backward needs, check
-    grad's shape."""
-
-    param_names = ()
-
-    def __init__(self):
-        self.cache = None
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """x: (batch, features) -> same shape."""
-        x = as_float_matrix(x, "x")
-        out, self.cache = self._forward(x)
-        return out
-
-    def backward(self, grad: np.ndarray) -> np.ndarray:
-        """grad = dL/dy -> dL/dx, same shape: grad times the local slope
-        dy/dx."""
-        require_forward(self.cache, self)
-        grad = check_grad_shape(grad, self.cache.shape, self)
-        return grad * self._slope(self.cache)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-
-class ReLU(Activation):
+class ReLU(Layer):
     """y = max(x, 0); slope 1 where x > 0, else 0."""
 
-    def _forward(self, x):
-        return np.maximum(x, 0), x
+    @checked_forward
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x: (B, H) -> same shape."""
+        self.x = x
+        return np.maximum(x, 0)
 
-    def _slope(self, x):
-        # True (1) where x > 0, else False (0): grad * slope keeps grad's
-        # float dtype, without first converting the mask to a float array.
-        return x > 0
+    @checked_backward
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        """dL/dy: (B, H) -> dL/dx: (B, H)."""
+        # The boolean mask x > 0 is the slope: grad * mask keeps grad's
+        # float dtype without building a float copy of the mask.
+        return grad * (self.x > 0)
 
 
-class Tanh(Activation):
+class Tanh(Layer):
     """y = tanh(x); slope 1 - y**2."""
 
-    def _forward(self, x):
-        y = np.tanh(x)
-        return y, y
+    @checked_forward
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x: (B, H) -> same shape."""
+        self.y = np.tanh(x)  # the slope needs only the output
+        return self.y
 
-    def _slope(self, y):
-        return 1 - y**2
+    @checked_backward
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        """dL/dy: (B, H) -> dL/dx: (B, H)."""
+        return grad * (1 - self.y**2)
 
 
-class Sigmoid(Activation):
+class Sigmoid(Layer):
     """y = 1 / (1 + exp(-x)); slope y (1 - y)."""
 
-    def _forward(self, x):
+    @checked_forward
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x: (B, H) -> same shape."""
         # exp of a large positive number overflows; exp(-|x|) never does.
         e = np.exp(-np.abs(x))
-        y = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-        return y, y
+        self.y = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        return self.y
 
-    def _slope(self, y):
-        return y * (1 - y)
+    @checked_backward
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        """dL/dy: (B, H) -> dL/dx: (B, H)."""
+        return grad * self.y * (1 - self.y)
 
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}

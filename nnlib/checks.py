@@ -1,15 +1,18 @@
-"""Input checks shared by every layer: clear errors instead of NumPy
-tracebacks.
+"""Input checks: clear errors instead of NumPy tracebacks.
 
 Each check says what was expected and what came, so that a reader who passes
-the wrong thing learns what to fix.
+the wrong thing learns what to fix. The layers do not call these checks in
+their maths: the decorators at the end of this module wrap ``forward`` and
+``backward``, so that what the book shows of a layer is its maths, and the
+code that runs is still checked.
 """
 
+import functools
 import math
 
 import numpy as np
 
-from nnlib.errors import CallOrderError
+from nnlib.errors import CallOrderError, NonFiniteError
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # kept as they are
 
@@ -37,11 +40,12 @@ def as_float_matrix(x, name: str = "x",
     if x.shape[0] == 0:
         raise ValueError(
             f"{name} must have at least one row; got shape {x.shape}")
-    _check_finite(x, name)
+    check_finite(x, name)
     return x
 
 
-def _check_finite(x: np.ndarray, name: str) -> None:
+def check_finite(x: np.ndarray, name: str) -> None:
+    """Raise ``NonFiniteError`` naming the first inf or NaN entry of x."""
     # The sum of squares x . x is NaN or inf whenever an entry is, and BLAS
     # computes it several times faster than np.isfinite(x).all() or x.sum().
     # Only when it is not finite (an entry is, or the squares overflowed) do
@@ -52,7 +56,7 @@ def _check_finite(x: np.ndarray, name: str) -> None:
     bad = np.argwhere(~np.isfinite(x))
     if len(bad):
         where = tuple(int(i) for i in bad[0])
-        raise ValueError(
+        raise NonFiniteError(
             f"{name} must be finite; got {x[where]} at index {where}")
 
 
@@ -61,10 +65,7 @@ def as_labels(labels, n_classes: int, batch: int) -> np.ndarray:
     in [0, n_classes)."""
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
-        raise TypeError(
-            "labels must be integer class indices (e.g. labels.astype(int)); "
-            f"got dtype {labels.dtype}"
-        )
+        raise TypeError(_label_dtype_message(labels))
     if labels.ndim != 1:
         raise ValueError("labels must be 1-D with shape (batch,); "
                          f"got shape {labels.shape}")
@@ -85,6 +86,20 @@ def as_labels(labels, n_classes: int, batch: int) -> np.ndarray:
     return labels
 
 
+def _label_dtype_message(labels: np.ndarray) -> str:
+    expected = "labels must be integer class indices"
+    if labels.dtype.kind != "f":
+        return f"{expected}; got dtype {labels.dtype}"
+    whole = np.isfinite(labels) & (labels == np.round(labels))
+    if whole.all():  # 0.0, 1.0, ...: the right numbers in the wrong type
+        return (f"{expected}; got dtype {labels.dtype} "
+                "(the values are whole numbers: use labels.astype(int))")
+    i = int(np.argmin(whole))
+    return (f"{expected}; got {labels.flat[i]} at index {i}: these labels "
+            "are not class indices (did you pass probabilities or "
+            "one-hot rows?)")
+
+
 def require_forward(cache, layer: object) -> None:
     """Raise a clear error when ``backward`` runs before ``forward``."""
     if cache is None:
@@ -101,3 +116,67 @@ def check_grad_shape(grad, expected: tuple, layer: object) -> np.ndarray:
             f"{expected} (the shape of its forward output); got {grad.shape}"
         )
     return grad
+
+
+# --- The guards around each layer's maths ------------------------------------
+
+def checked_forward(forward):
+    """Wrap a layer's ``forward(x)``: check x, keep x's float dtype.
+
+    x must be a finite (batch, features) matrix, with ``layer.in_features``
+    columns if the layer has that attribute. The output is cast back to x's
+    dtype, so float32 in gives float32 out even from float64 parameters.
+    """
+    @functools.wraps(forward)
+    def wrapper(self, x):
+        x = as_float_matrix(x, "x", getattr(self, "in_features", None))
+        out = forward(self, x)
+        # what backward checks against
+        self._last_forward = (out.shape, x.dtype)
+        return out.astype(x.dtype, copy=False)
+    return wrapper
+
+
+def checked_backward(backward):
+    """Wrap a layer's ``backward(grad)``: forward must have run, and grad
+    must have the shape of its output. The result keeps the input's dtype.
+    """
+    @functools.wraps(backward)
+    def wrapper(self, grad):
+        last = getattr(self, "_last_forward", None)
+        require_forward(last, self)
+        out_shape, in_dtype = last
+        grad = check_grad_shape(grad, out_shape, self)
+        result = backward(self, grad)
+        return None if result is None else result.astype(in_dtype, copy=False)
+    return wrapper
+
+
+def checked_loss(*, probabilities: bool = False):
+    """Wrap a loss's ``forward(scores, labels)``: scores finite (batch, C),
+    labels integers in [0, C); with ``probabilities=True`` the scores must be
+    in [0, 1]."""
+    name = "probs" if probabilities else "logits"
+
+    def decorate(forward):
+        @functools.wraps(forward)
+        def wrapper(self, scores, labels):
+            scores = as_float_matrix(scores, name)
+            if probabilities and ((scores < 0).any() or (scores > 1).any()):
+                raise ValueError("probs must be probabilities in [0, 1]; "
+                                 "did you pass logits? "
+                                 "Use SoftmaxCrossEntropy for logits")
+            labels = as_labels(labels, scores.shape[1], len(scores))
+            self._forward_done = True
+            return forward(self, scores, labels)
+        return wrapper
+    return decorate
+
+
+def checked_loss_backward(backward):
+    """Wrap a loss's ``backward()``: forward must have run."""
+    @functools.wraps(backward)
+    def wrapper(self):
+        require_forward(getattr(self, "_forward_done", None), self)
+        return backward(self)
+    return wrapper

@@ -10,13 +10,22 @@ class CallOrderError(RuntimeError, ValueError):
     """
 
 
+class NonFiniteError(ValueError):
+    """An array that must be finite holds inf or NaN.
+
+    ``train`` checks the data before the first epoch, so during training this
+    error can only mean that the network's own numbers overflowed.
+    """
+
+
 class TrainingDiverged(ArithmeticError):
-    """The loss stopped being finite, or exploded, during training.
+    """The numbers of a training run stopped being finite.
 
     Attributes:
         epoch: the 1-based epoch at which training stopped.
-        loss: that epoch's loss (nan or inf if it was not finite).
-        history: the losses of the epochs before it, shape (epoch - 1,).
+        loss: that epoch's loss (nan or inf), or nan if a layer's output
+            overflowed before the loss was computed.
+        history: the ``History`` of the epochs before it.
     """
 
     def __init__(self, epoch: int, loss: float, history):
@@ -24,6 +33,6 @@ class TrainingDiverged(ArithmeticError):
         self.loss = loss
         self.history = history
         super().__init__(
-            f"training diverged at epoch {epoch}: the loss became {loss:.4g}; "
-            "try a smaller learning rate"
+            f"training diverged at epoch {epoch}: the loss became {loss:.4g} "
+            "(the network's numbers overflowed); try a smaller learning rate"
         )

@@ -82,8 +82,9 @@ from nnlib.data import article_data
 from nnlib.gradcheck import numerical_gradient, rel_error
 from nnlib.linear import Linear
 from nnlib.losses import CrossEntropy, SoftmaxCrossEntropy, one_hot
-from nnlib.model import Model, mlp, train
+from nnlib.model import Model, mlp
 from nnlib.softmax import Softmax, softmax
+from nnlib.training import train
 
 __all__ = [
     "CheckResult", "check_cross_entropy_backward", "check_fused_gradient",

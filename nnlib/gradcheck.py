@@ -52,11 +52,11 @@ def check_layer(layer, x: np.ndarray, *, seed: int = 0) -> dict[str, float]:
 
     layer.forward(x)
     analytic = {"x": layer.backward(upstream)}
-    analytic.update({name: getattr(layer, "d" + name)
-                     for name in layer.param_names})
+    params = layer.parameters()
+    analytic.update({param.name: param.grad for param in params})
     numeric = {"x": numerical_gradient(scalar, x)}
-    numeric.update({name: numerical_gradient(scalar, getattr(layer, name))
-                    for name in layer.param_names})
+    numeric.update({param.name: numerical_gradient(scalar, param.value)
+                    for param in params})
     return {name: rel_error(analytic[name], numeric[name])
             for name in analytic}
 
@@ -82,19 +82,14 @@ def check_model(model, x: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     """
     x = np.array(x, dtype=np.float64)
 
-    def loss() -> float:
-        return model.loss.forward(model.forward(x), labels)
-
-    params = {f"layers[{index}].{name}": (layer, name)
-              for index, layer in enumerate(model.layers)
-              for name in layer.param_names}
-    numeric = {key: numerical_gradient(loss, getattr(layer, name))
-               for key, (layer, name) in params.items()}
+    numeric = {param.name: numerical_gradient(
+                   lambda: model.mean_loss(x, labels), param.value)
+               for param in model.parameters()}
     model.loss_and_backward(x, labels)
     errors = {}
-    for key, (layer, name) in params.items():
-        analytic = getattr(layer, "d" + name, None)
-        if analytic is None:
-            raise ValueError(f"{key}: backward stored no gradient d{name}")
-        errors[key] = rel_error(analytic, numeric[key])
+    for param in model.parameters():
+        if param.grad is None:
+            raise ValueError(
+                f"{param.name}: backward stored no gradient for it")
+        errors[param.name] = rel_error(param.grad, numeric[param.name])
     return errors

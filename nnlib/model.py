@@ -1,24 +1,21 @@
-"""A network: layers applied in order, a loss on top, and a training loop.
+"""A network: layers applied in order, with a loss on top.
 
 The article's ``Network`` is one Linear layer and the fused loss; ``Model``
 is the same idea for any list of layers.
 """
 
-import math
-
 import numpy as np
 
 from nnlib.activations import ACTIVATIONS
-from nnlib.errors import TrainingDiverged
 from nnlib.init import make_rng
+from nnlib.layer import Param
 from nnlib.linear import Linear
 from nnlib.losses import SoftmaxCrossEntropy
-from nnlib.optim import SGD
 from nnlib.softmax import softmax
 
 
 class Model:
-    """``layers`` map x: (batch, features) to logits: (batch, classes)."""
+    """``layers`` map X: (B, D) to logits Z: (B, C); ``loss`` scores Z."""
 
     def __init__(self, layers, loss=None):
         self.layers = list(layers)
@@ -27,40 +24,43 @@ class Model:
         self.loss = SoftmaxCrossEntropy() if loss is None else loss
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """x: (batch, features) -> logits: (batch, classes)."""
+        """X: (B, D) -> logits Z: (B, C)."""
         for layer in self.layers:
             x = layer.forward(x)
         return x
 
+    def mean_loss(self, x: np.ndarray, labels: np.ndarray) -> float:
+        """The loss L on (x, labels), without any backward pass."""
+        return self.loss.forward(self.forward(x), labels)
+
     def loss_and_backward(self, x: np.ndarray, labels: np.ndarray) -> float:
-        """One forward and backward pass; returns the loss, leaves gradients
-        in the layers."""
-        loss = self.loss.forward(self.forward(x), labels)
-        grad = self.loss.backward()
+        """One forward and one backward pass: returns L and leaves every
+        parameter's gradient in its layer."""
+        loss = self.mean_loss(x, labels)
+        grad = self.loss.backward()  # G = dL/dZ
         first, *above = self.layers
         for layer in reversed(above):
-            # each layer hands dL/d(its input) to the one below
-            grad = layer.backward(grad)
-        # Below the first layer there is only the data, which needs no
-        # gradient. nnlib's Linear can skip computing it (one of its three
-        # matrix products); a layer whose backward was written differently is
-        # called as usual.
-        if type(first).backward is Linear.backward:
-            first.backward(grad, input_grad=False)
-        else:
-            first.backward(grad)
+            grad = layer.backward(grad)  # dL/d(its input), for the one below
+        first.param_backward(grad)  # its input is the data: no dL/dX needed
         return loss
 
+    def parameters(self) -> list[Param]:
+        """Every parameter with its gradient, named like "layers[0].w"."""
+        return [Param(f"layers[{index}].{param.name}", param.value,
+                      param.grad)
+                for index, layer in enumerate(self.layers)
+                for param in layer.parameters()]
+
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """x: (batch, features) -> class probabilities: (batch, classes)."""
+        """X: (B, D) -> class probabilities P: (B, C)."""
         return softmax(self.forward(x))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """x: (batch, features) -> predicted class indices: (batch,)."""
+        """X: (B, D) -> predicted class indices: (B,)."""
         return self.forward(x).argmax(axis=1)
 
     def accuracy(self, x: np.ndarray, labels: np.ndarray) -> float:
-        """The fraction of rows of x whose predicted class is the label: a
+        """The fraction of rows of X whose predicted class is the label: a
         number in [0, 1]."""
         return float((self.predict(x) == np.asarray(labels)).mean())
 
@@ -89,43 +89,3 @@ def mlp(in_features: int, hidden: list[int], n_classes: int, *,
                    ACTIVATIONS[activation]()]
     layers.append(Linear(sizes[-1], n_classes, rng=rng))
     return Model(layers)
-
-
-# A loss this many times its first value (or 1, if larger) means the steps
-# overshoot wildly: the learning rate is too large, even if the numbers are
-# still finite.
-EXPLODE_FACTOR = 100
-
-
-def train(model: Model, x: np.ndarray, labels: np.ndarray, *, lr: float = 0.1,
-          epochs: int = 500, optimizer=None) -> np.ndarray:
-    """Full-batch gradient descent; returns the loss of every epoch, shape
-    (epochs,).
-
-    Raises ``TrainingDiverged`` (with the epoch and the losses so far) as soon
-    as the loss stops being finite or exceeds ``EXPLODE_FACTOR`` times its
-    first value, instead of silently returning NaN.
-    """
-    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
-    optimizer = SGD(lr) if optimizer is None else optimizer
-    history = []
-    # we check the loss ourselves
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, epochs + 1):
-            try:
-                loss = model.loss_and_backward(x, labels)
-            except ValueError as error:
-                if epoch == 1:  # bad x or labels: report them as they are
-                    raise
-                # x and labels passed epoch 1 unchanged, so only overflowed
-                # activations (inf or NaN inside the network) can fail now.
-                raise TrainingDiverged(epoch, math.nan,
-                                       np.array(history)) from error
-            if not math.isfinite(loss) or (
-                    history
-                    and loss > EXPLODE_FACTOR * max(history[0], 1.0)):
-                raise TrainingDiverged(epoch, loss, np.array(history))
-            history.append(loss)
-            optimizer.step(model.layers)
-    return np.array(history)

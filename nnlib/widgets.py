@@ -38,8 +38,9 @@ from matplotlib.figure import Figure
 from nnlib import data
 from nnlib.activations import ACTIVATIONS
 from nnlib.errors import TrainingDiverged
-from nnlib.model import Model, mlp, train
+from nnlib.model import Model, mlp
 from nnlib.plots import plot_decision_boundary, plot_loss
+from nnlib.training import train
 
 DATASET_NAMES = tuple(data.DATASETS)
 # the slider's range; the article's data diverge from about 20

@@ -108,6 +108,6 @@ def test_check_model_names_a_layer_without_gradient(rng):
         def backward(self, grad, **kwargs):
             return grad @ self.w.T  # forgets to store dw and db
 
-    model = Model([NoGradient(2, 2, rng=0)])
-    with pytest.raises(ValueError, match=r"layers\[0\].w: backward stored no gradient dw"):
+    model = Model([Linear(2, 2, rng=1), NoGradient(2, 2, rng=0)])
+    with pytest.raises(ValueError, match=r"layers\[1\].w: backward stored no gradient"):
         gradcheck.check_model(model, rng.normal(size=(3, 2)), np.array([0, 1, 0]))

@@ -146,3 +146,15 @@ def test_bad_learning_rate(lr):
 def test_bad_linear_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Linear(**kwargs)
+
+
+def test_whole_float_labels_suggest_astype_int():
+    with pytest.raises(TypeError, match=r"whole numbers: use labels.astype\(int\)"):
+        SoftmaxCrossEntropy().forward(np.zeros((3, 2)), np.array([0.0, 1.0, 1.0]))
+
+
+def test_fractional_labels_are_not_class_indices():
+    with pytest.raises(TypeError, match=r"got 0.5 at index 0: these labels are not class "
+                                        r"indices") as caught:
+        SoftmaxCrossEntropy().forward(np.zeros((3, 2)), np.array([0.5, 1.0, 1.0]))
+    assert "astype" not in str(caught.value)

@@ -3,7 +3,17 @@
 import numpy as np
 import pytest
 
-from nnlib import Linear, Model, SoftmaxCrossEntropy, TrainingDiverged, mlp, train
+from nnlib import (
+    SGD,
+    History,
+    Linear,
+    Model,
+    ReLU,
+    SoftmaxCrossEntropy,
+    TrainingDiverged,
+    mlp,
+    train,
+)
 from nnlib import data as nn_data
 
 
@@ -12,7 +22,7 @@ def test_article_network_learns(seed):
     x, labels = nn_data.article_data()
     model = Model([Linear(2, 2, rng=seed)], loss=SoftmaxCrossEntropy())
     history = train(model, x, labels, lr=0.1, epochs=500)
-    assert history.shape == (500,)
+    assert isinstance(history, History) and history.loss.shape == (500,)
     assert history[-1] < history[0]
     np.testing.assert_array_equal(model.predict(x), labels)
     np.testing.assert_array_equal(model.predict(nn_data.query_points()), [0, 0, 1, 1])
@@ -36,12 +46,43 @@ def test_article_data_is_the_article_data():
     assert nn_data.query_points().tolist() == [[0, 0], [0, 4], [8, 6], [10, 10]]
 
 
-def test_exploding_loss_stops_training_with_the_epoch():
+@pytest.mark.parametrize("lr", [1, 10, 30, 100])
+def test_large_rates_overshoot_but_converge_on_the_article_data(lr):
+    # The fused gradient (P - Y) x / B is bounded, so large steps overshoot
+    # and the loss spikes, but it cannot blow up: these runs recover.
+    x, labels = nn_data.article_data()
+    model = Model([Linear(2, 2, rng=0)])
+    history = train(model, x, labels, lr=lr, epochs=500)
+    assert len(history) == 500
+    assert model.accuracy(x, labels) == 1.0
+    assert history[-1] < 0.01
+    assert history.loss.max() > history[0]  # it did overshoot on the way
+    assert history.upward_steps > 0
+
+
+def test_overflowing_logits_stop_training_with_the_epoch():
     x, labels = nn_data.article_data()
     with pytest.raises(TrainingDiverged, match="diverged at epoch 2") as caught:
-        train(Model([Linear(2, 2, rng=0)]), x, labels, lr=1e3)
+        train(Model([Linear(2, 2, rng=0)]), x, labels, lr=1e308)
     assert caught.value.epoch == 2
     assert len(caught.value.history) == 1
+
+
+def test_an_unrelated_error_is_not_called_divergence():
+    class BrokenAtEpoch2(ReLU):
+        calls = 0
+
+        def forward(self, x):
+            self.calls += 1
+            if self.calls == 2:
+                raise ValueError("a bug in this layer")
+            return super().forward(x)
+
+    x, labels = nn_data.article_data()
+    model = Model([Linear(2, 4), BrokenAtEpoch2(), Linear(4, 2)])
+    with pytest.raises(ValueError, match="a bug in this layer") as caught:
+        train(model, x, labels, lr=0.001, epochs=5)
+    assert not isinstance(caught.value, TrainingDiverged)
 
 
 def test_non_finite_loss_stops_training():
@@ -74,3 +115,99 @@ def test_accuracy():
     train(model, x, labels)
     assert model.accuracy(x, labels) == 1.0
     assert model.accuracy(x, 1 - labels) == 0.0
+
+
+def test_mini_batches_cover_every_row_once_per_epoch():
+    seen = []
+
+    class Spy(ReLU):
+        def forward(self, x):
+            seen.append(len(x))
+            return super().forward(x)
+
+    x, labels = nn_data.make_moons(n=23, seed=0)
+    model = Model([Linear(2, 4), Spy(), Linear(4, 2)])
+    train(model, x, labels, lr=0.1, epochs=2, batch_size=5, rng=0)
+    assert seen == [5, 5, 5, 5, 3] * 2  # the last, short batch included
+
+
+def test_mini_batch_training_is_reproducible_and_reshuffles():
+    x, labels = nn_data.make_moons(seed=0)
+    runs = []
+    for _ in range(2):
+        model = mlp(2, [8], 2, rng=0)
+        runs.append(train(model, x, labels, lr=0.1, epochs=5, batch_size=16, rng=3).loss)
+    np.testing.assert_array_equal(runs[0], runs[1])
+    other = train(mlp(2, [8], 2, rng=0), x, labels, lr=0.1, epochs=5, batch_size=16, rng=4)
+    assert not np.array_equal(runs[0], other.loss)
+
+
+def test_full_batch_is_the_default():
+    x, labels = nn_data.article_data()
+    a = train(Model([Linear(2, 2)]), x, labels, epochs=20).loss
+    b = train(Model([Linear(2, 2)]), x, labels, epochs=20, batch_size=len(x)).loss
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_epoch_loss_is_the_row_weighted_mean_of_batch_losses():
+    x, labels = nn_data.make_moons(n=10, seed=0)
+    model = Model([Linear(2, 2)])
+    history = train(model, x, labels, lr=1e-300, epochs=1, batch_size=4, rng=0)
+    # with a negligible step the weights do not move, so the epoch's mean
+    # over batches equals the loss on all rows
+    assert history[0] == pytest.approx(model.mean_loss(x, labels), rel=1e-12)
+
+
+def test_validation_curves():
+    x, labels = nn_data.make_moons(seed=0)
+    x_val, labels_val = nn_data.make_moons(seed=1)
+    model = mlp(2, [8], 2, rng=0)
+    history = train(model, x, labels, lr=0.5, epochs=30, validation=(x_val, labels_val))
+    assert history.val_loss.shape == history.val_accuracy.shape == (30,)
+    assert history.val_loss[-1] == pytest.approx(model.mean_loss(x_val, labels_val))
+    assert history.val_accuracy[-1] == model.accuracy(x_val, labels_val)
+    assert train(mlp(2, [8], 2), x, labels, epochs=2).val_loss is None
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 2.5])
+def test_bad_batch_size(batch_size):
+    x, labels = nn_data.article_data()
+    with pytest.raises(ValueError, match="batch_size must be a positive integer or None"):
+        train(Model([Linear(2, 2)]), x, labels, batch_size=batch_size)
+
+
+def test_non_finite_data_is_bad_data_not_divergence():
+    x, labels = nn_data.article_data()
+    x[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"x must be finite; got nan at index \(3, 1\)") as caught:
+        train(Model([Linear(2, 2)]), x, labels)
+    assert not isinstance(caught.value, TrainingDiverged)
+
+
+def test_momentum_follows_its_update_rule():
+    # v <- m v - lr g; p <- p + v, with a known sequence of gradients
+    layer = Linear(1, 1)
+    layer.w[...] = 1.0
+    optimizer = SGD(lr=0.5, momentum=0.9)
+    expected_w, velocity = 1.0, 0.0
+    for grad in [1.0, 2.0, -1.0, 0.0]:
+        layer.dw, layer.db = np.array([[grad]]), np.array([0.0])
+        optimizer.step(layer.parameters())
+        velocity = 0.9 * velocity - 0.5 * grad
+        expected_w += velocity
+        assert layer.w[0, 0] == pytest.approx(expected_w, abs=1e-15)
+    assert expected_w == pytest.approx(-2.4795)  # worked by hand: v = -0.5, -1.45, -0.805, -0.7245
+
+
+def test_momentum_zero_is_plain_gradient_descent():
+    x, labels = nn_data.article_data()
+    plain = train(Model([Linear(2, 2)]), x, labels, epochs=30).loss
+    zero = train(Model([Linear(2, 2)]), x, labels, epochs=30,
+                 optimizer=SGD(0.1, momentum=0.0)).loss
+    np.testing.assert_array_equal(plain, zero)
+
+
+@pytest.mark.parametrize("momentum", [-0.1, 1.0, "0.9"])
+def test_bad_momentum(momentum):
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\)"):
+        SGD(0.1, momentum=momentum)

@@ -1,0 +1,130 @@
+"""The training loop: (mini-)batch gradient descent, with an honest report.
+
+Each epoch visits every training row once, in batches. After each batch:
+forward, loss, backward, one optimizer step. ``train`` returns a ``History``
+of the epochs; it raises ``TrainingDiverged`` only when the numbers really
+stop being finite. A loss that jumps up and then comes down again is not
+divergence: ``History.upward_steps`` counts such jumps.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnlib.checks import as_float_matrix, as_labels
+from nnlib.errors import NonFiniteError, TrainingDiverged
+from nnlib.init import make_rng
+from nnlib.optim import SGD
+
+
+@dataclass
+class History:
+    """What a training run measured, one entry per epoch.
+
+    ``loss`` is the mean training loss of each epoch (over the batches of
+    that epoch, weighted by their size); ``val_loss`` and ``val_accuracy``
+    are measured on the validation set after each epoch (None without one).
+    ``np.asarray(history)``, ``len(history)`` and ``history[k]`` read
+    ``loss``.
+    """
+
+    loss: np.ndarray
+    val_loss: np.ndarray | None = None
+    val_accuracy: np.ndarray | None = None
+
+    @property
+    def upward_steps(self) -> int:
+        """How many epochs ended with a higher loss than the one before."""
+        return int((np.diff(self.loss) > 0).sum())
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.loss, dtype=dtype)
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+    def __getitem__(self, index):
+        return self.loss[index]
+
+
+def train(model, x: np.ndarray, labels: np.ndarray, *, lr: float = 0.1,
+          epochs: int = 500, batch_size: int | None = None, rng=None,
+          optimizer=None, validation=None) -> History:
+    """Train ``model`` on X: (N, D) and labels: (N,); returns a ``History``.
+
+    ``batch_size=None`` uses all N rows in every step (full-batch gradient
+    descent). Otherwise the rows are reshuffled every epoch with ``rng`` (an
+    int seed or a Generator; same seed, same numbers) and cut into batches
+    of ``batch_size``; the last batch takes what is left. ``optimizer``
+    defaults to ``SGD(lr)``. ``validation=(x_val, labels_val)`` adds their
+    loss and accuracy after every epoch.
+
+    Raises ``TrainingDiverged`` (with the epoch and the history so far) when
+    the loss, or a layer's output, stops being finite.
+    """
+    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
+    # Bad data is reported as bad data, before training starts: afterwards a
+    # non-finite number can only come from the network itself.
+    x = as_float_matrix(x, "x")
+    labels = as_labels(labels, np.iinfo(np.int64).max, len(x))
+    if validation is not None:
+        x_val, labels_val = validation
+        x_val = as_float_matrix(x_val, "validation x", x.shape[1])
+        labels_val = as_labels(labels_val, np.iinfo(np.int64).max, len(x_val))
+    batches = _batch_maker(len(x), batch_size, make_rng(rng))
+    optimizer = SGD(lr) if optimizer is None else optimizer
+    losses, val_losses, val_accuracies = [], [], []
+
+    def history() -> History:
+        if validation is None:
+            return History(np.array(losses))
+        return History(np.array(losses), np.array(val_losses),
+                       np.array(val_accuracies))
+
+    # overflow is what we check for ourselves, below
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, epochs + 1):
+            try:
+                loss = _one_epoch(model, x, labels, batches(), optimizer)
+            except NonFiniteError as error:  # a layer's output overflowed
+                raise TrainingDiverged(epoch, math.nan, history()) from error
+            if not math.isfinite(loss):
+                raise TrainingDiverged(epoch, loss, history())
+            losses.append(loss)
+            if validation is not None:
+                val_losses.append(model.mean_loss(x_val, labels_val))
+                val_accuracies.append(model.accuracy(x_val, labels_val))
+    return history()
+
+
+def _one_epoch(model, x, labels, batches, optimizer) -> float:
+    """One pass over the data; returns the epoch's mean training loss."""
+    total = 0.0
+    for rows in batches:
+        batch_x, batch_labels = (x, labels) if rows is None else (
+            x[rows], labels[rows])
+        total += model.loss_and_backward(batch_x, batch_labels) * len(
+            batch_x)
+        optimizer.step(model.parameters())
+    return total / len(x)
+
+
+def _batch_maker(n_rows: int, batch_size: int | None,
+                 rng: np.random.Generator):
+    """A function that returns one epoch's list of row indices (None: all
+    rows, in order)."""
+    if batch_size is None:
+        return lambda: [None]
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(
+            f"batch_size must be a positive integer or None; "
+            f"got {batch_size!r}")
+
+    def batches():
+        order = rng.permutation(n_rows)  # a new shuffle every epoch
+        return [order[start:start + batch_size]
+                for start in range(0, n_rows, batch_size)]
+    return batches
+
