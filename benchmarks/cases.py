@@ -22,10 +22,10 @@ from pathlib import Path
 
 import einops
 import numpy as np
-from timing import max_rel_diff, measure, measure_rounds, paired_ratio
 
 import nnlib
 from nnlib import SGD, Linear, Model, ReLU, Softmax, data, mlp, train
+from nnlib.timing import measure, measure_rounds, paired_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,7 @@ class Row:
     """One line of the report: median times, and the ratio candidate / baseline.
 
     The ratio is the median over rounds of the two times measured in the same round
-    (``timing.paired_ratio``), so it can differ a little from the ratio of the medians.
+    (``nnlib.timing.paired_ratio``), so it can differ a little from the ratio of the medians.
     """
 
     item: int
@@ -63,6 +63,13 @@ def compare(fns: dict, candidate: str, baseline: str, **kwargs) -> tuple[dict, f
     rounds = measure_rounds(fns, **kwargs)
     medians = {name: statistics.median(values) for name, values in rounds.items()}
     return medians, paired_ratio(rounds[candidate], rounds[baseline])
+
+
+def max_rel_diff(a, b) -> float:
+    """max |a - b| / max |b|: how far ``a`` is from ``b``, relative to b's size."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    scale = np.abs(b).max()
+    return float(np.abs(a - b).max() / scale) if scale > 0 else float(np.abs(a).max())
 
 
 def ratio_at_most(limit: float):
@@ -194,7 +201,7 @@ def mlp_step_check(batch: int = 256, n_in: int = 784, hidden: int = 256, classes
     x, labels, model = mlp_problem(batch, n_in, hidden, classes)
     hand = {name: HandWrittenMLP(model, name) for name in PRODUCTS}
     loss = model.loss_and_backward(x, labels)
-    SGD(lr).step(model.layers)
+    SGD(lr).step(model.parameters())
     out = {}
     for name, net in hand.items():
         hand_loss = net.step(x, labels, lr)
@@ -213,7 +220,7 @@ def mlp_step_rounds(batch: int = 256, n_in: int = 784, hidden: int = 256, classe
 
     def nnlib_step():
         model.loss_and_backward(x, labels)
-        optimizer.step(model.layers)
+        optimizer.step(model.parameters())
 
     def hand_step(way):
         net = HandWrittenMLP(model, way)
@@ -259,7 +266,7 @@ def step_breakdown(batch: int = 256, n_in: int = 784, hidden: int = 256, classes
     dz = loss.backward()
     da = second.backward(dz)
     dh = relu.backward(da)
-    first.backward(dh, input_grad=False)
+    first.param_backward(dh)
     parts = {
         f"Linear {n_in}->{hidden} forward": lambda: first.forward(x),
         "ReLU forward": lambda: relu.forward(h),
@@ -269,8 +276,8 @@ def step_breakdown(batch: int = 256, n_in: int = 784, hidden: int = 256, classes
         f"Linear {hidden}->{classes} backward": lambda: second.backward(dz),
         "ReLU backward": lambda: relu.backward(da),
         # Model.loss_and_backward skips dL/dx of the first layer: x is the data.
-        f"Linear {n_in}->{hidden} backward": lambda: first.backward(dh, input_grad=False),
-        "SGD step": lambda: optimizer.step(model.layers),
+        f"Linear {n_in}->{hidden} backward": lambda: first.param_backward(dh),
+        "SGD step": lambda: optimizer.step(model.parameters()),
     }
     # The SGD step changes the weights a little each time: harmless for timing.
     return measure(parts, repeats=repeats, min_time=0.005)
@@ -472,4 +479,4 @@ def book_build_case(*, timeout: float = 3600) -> Row:
 
 def versions() -> dict[str, str]:
     return {"python": sys.version.split()[0], "numpy": np.__version__,
-            "einops": einops.__version__, "nnlib": getattr(nnlib, "__version__", "dev")}
+            "einops": einops.__version__, "nnlib": nnlib.__version__}

@@ -22,7 +22,7 @@ import time
 
 import cases
 import numpy as np
-from timing import blas_info, describe_blas
+from machine import blas_info, describe_blas
 
 ITEMS = (1, 2, 3, 4, 5, 6)
 

@@ -8,17 +8,15 @@ import json
 import subprocess
 import sys
 
+import cases  # benchmarks/ is on pytest's pythonpath (pyproject.toml)
+import machine
 import numpy as np
 import pytest
+import run
 
-from nnlib import Linear, Model, mlp
+from nnlib import Layer, Linear, Model, ReLU, mlp, timing
 
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import cases  # noqa: E402
-import run  # noqa: E402
-import timing  # noqa: E402
 
 FAST = dict(repeats=1)
 
@@ -32,16 +30,25 @@ def test_measure_times_every_function_interleaved():
     assert calls == ["a", "b", "a", "b"] + ["a", "b", "b", "a", "a", "b"]
 
 
+def test_paired_ratio_divides_within_each_round():
+    # round by round: 2, 3, 4 -> median 3 (the ratio of the medians would be 2.5)
+    assert timing.paired_ratio([2.0, 6.0, 4.0], [1.0, 2.0, 1.0]) == 3.0
+    with pytest.raises(ValueError):
+        timing.paired_ratio([1.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="repeats"):
+        timing.measure_rounds({"a": lambda: None}, repeats=0)
+
+
 def test_max_rel_diff():
-    assert timing.max_rel_diff([1.0, 2.0], [1.0, 2.0]) == 0
-    assert timing.max_rel_diff([1.0, 2.5], [1.0, 2.0]) == pytest.approx(0.25)
+    assert cases.max_rel_diff([1.0, 2.0], [1.0, 2.0]) == 0
+    assert cases.max_rel_diff([1.0, 2.5], [1.0, 2.0]) == pytest.approx(0.25)
 
 
 def test_blas_info_reports_without_changing_anything():
-    info = timing.blas_info()
+    info = machine.blas_info()
     assert info["numpy"] == np.__version__
     assert set(info["env"]) >= {"OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE"}
-    assert "BLAS" in timing.describe_blas(info)
+    assert "BLAS" in machine.describe_blas(info)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -105,39 +112,60 @@ def test_command_line_quick_run_writes_json(tmp_path):
 # --- The speed-ups in nnlib change no result ---------------------------------------------
 
 
-def test_first_linear_skips_only_the_input_gradient():
+def test_param_backward_stores_the_same_gradients_without_dx():
     rng = np.random.default_rng(0)
     x, grad = rng.normal(size=(6, 4)), rng.normal(size=(6, 3))
     full, skip = Linear(4, 3, rng=0), Linear(4, 3, rng=0)
     full.forward(x)
     skip.forward(x)
     assert full.backward(grad).shape == (6, 4)
-    assert skip.backward(grad, input_grad=False) is None
-    np.testing.assert_array_equal(skip.dw, full.dw)
-    np.testing.assert_array_equal(skip.db, full.db)
+    assert skip.param_backward(grad) is None
+    for ours, theirs in zip(skip.parameters(), full.parameters(), strict=True):
+        np.testing.assert_array_equal(ours.grad, theirs.grad)
 
 
 def test_model_backward_gives_the_same_gradients_as_layer_by_layer():
     x, labels = np.random.default_rng(1).normal(size=(9, 2)), np.arange(9) % 3
     model, manual = mlp(2, [5], 3, rng=0), mlp(2, [5], 3, rng=0)
     loss = model.loss_and_backward(x, labels)
-    assert loss == manual.loss.forward(manual.forward(x), labels)
+    assert loss == manual.mean_loss(x, labels)
     grad = manual.loss.backward()
     for layer in reversed(manual.layers):
         grad = layer.backward(grad)
-    for ours, theirs in zip(model.layers, manual.layers, strict=True):
-        for name in ours.param_names:
-            np.testing.assert_array_equal(getattr(ours, "d" + name), getattr(theirs, "d" + name))
+    for ours, theirs in zip(model.parameters(), manual.parameters(), strict=True):
+        assert ours.name == theirs.name
+        np.testing.assert_array_equal(ours.grad, theirs.grad)
 
 
-def test_a_first_layer_with_its_own_backward_is_called_as_usual():
-    calls = []
+class Recorded(Layer):
+    """Any layer, with a log of which backward method the model called."""
 
-    class OwnBackward(Linear):
-        def backward(self, grad):  # no input_grad keyword
-            calls.append(grad.shape)
-            return super().backward(grad)
+    def __init__(self, layer, log):
+        self.layer, self.log = layer, log
+        self.param_names = layer.param_names
 
-    model = Model([OwnBackward(2, 2, rng=0)])
-    model.loss_and_backward(np.ones((3, 2)), np.array([0, 1, 0]))
-    assert calls == [(3, 2)]
+    def forward(self, x):
+        return self.layer.forward(x)
+
+    def backward(self, grad):
+        self.log.append((repr(self.layer), "backward"))
+        return self.layer.backward(grad)
+
+    def param_backward(self, grad):
+        self.log.append((repr(self.layer), "param_backward"))
+        self.layer.param_backward(grad)
+
+    def parameters(self):
+        return self.layer.parameters()
+
+
+def test_model_calls_param_backward_on_the_first_layer_only():
+    log = []
+    layers = [Linear(2, 4, rng=0), ReLU(), Linear(4, 3, rng=1)]
+    model = Model([Recorded(layer, log) for layer in layers])
+    model.loss_and_backward(np.ones((5, 2)), np.array([0, 1, 2, 0, 1]))
+    # from the top down: every layer above the first passes dL/d(input) on;
+    # the first one's input is the data, so it stores its gradients only
+    assert log == [("Linear(4, 3)", "backward"), ("ReLU()", "backward"),
+                   ("Linear(2, 4)", "param_backward")]
+    assert all(param.grad is not None for param in model.parameters())

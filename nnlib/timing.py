@@ -1,0 +1,78 @@
+"""Fair timing on a busy machine: interleaved rounds and paired ratios.
+
+One stopwatch reading means little: the first call pays for caches, and
+another program can take the processor at any moment. So ``measure_rounds``
+warms every function up, then times them in rounds, one sample of each per
+round, in an order that rotates (A B, B A, ...): a burst of load from
+elsewhere hits both sides. ``paired_ratio`` divides the two samples of each
+round and keeps the median: a ratio to a baseline timed side by side travels
+from machine to machine far better than a time.
+"""
+
+import gc
+import math
+import statistics
+import time
+from collections.abc import Callable
+
+
+def measure_rounds(fns: dict[str, Callable[[], object]], *,
+                   repeats: int = 7, warmup: int = 1,
+                   min_time: float = 0.02) -> dict[str, list[float]]:
+    """Seconds per call of each function, one sample per round.
+
+    Each sample times enough calls to last about ``min_time`` seconds (a
+    fast call is shorter than the clock's noise). The garbage collector is
+    off while timing.
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1; got {repeats}")
+    names = list(fns)
+    for name in names:
+        for _ in range(warmup):
+            fns[name]()
+    number = {name: _calls_per_sample(fns[name], min_time)
+              for name in names}
+    samples = {name: [] for name in names}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for round_ in range(repeats):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:  # A B, B A, ...
+                fn, n = fns[name], number[name]
+                start = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                samples[name].append((time.perf_counter() - start) / n)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return samples
+
+
+def measure(fns: dict[str, Callable[[], object]],
+            **kwargs) -> dict[str, float]:
+    """The median seconds per call of each function (``measure_rounds``
+    takes the same keyword arguments)."""
+    rounds = measure_rounds(fns, **kwargs)
+    return {name: statistics.median(values)
+            for name, values in rounds.items()}
+
+
+def paired_ratio(candidate: list[float], baseline: list[float]) -> float:
+    """The median over rounds of candidate / baseline, same round.
+
+    The two samples of one round are taken milliseconds apart and share the
+    machine's load, so their ratio is steadier than a ratio of medians.
+    """
+    return statistics.median(
+        c / b for c, b in zip(candidate, baseline, strict=True))
+
+
+def _calls_per_sample(fn: Callable[[], object], min_time: float) -> int:
+    """How many calls of ``fn`` last about ``min_time`` seconds."""
+    start = time.perf_counter()
+    fn()
+    once = time.perf_counter() - start
+    return max(1, math.ceil(min_time / max(once, 1e-9)))
