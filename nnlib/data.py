@@ -1,4 +1,11 @@
-"""The article's data: 10 labelled points in the plane and 4 query points."""
+"""The book's data: the article's 10 points, generated 2-D sets, and real
+handwritten digits.
+
+Every function here is seeded: the same seed gives the same data and the same
+split.
+"""
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -95,6 +102,106 @@ def train_test_split(x: np.ndarray, labels: np.ndarray, *,
     n_test = max(1, round(test_fraction * len(x)))
     test, train = order[:n_test], order[n_test:]
     return x[train], x[test], labels[train], labels[test]
+
+
+# --- Real data: handwritten digits -----------------------------------------
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """1,797 handwritten digits of 8x8 pixels, shipped with scikit-learn.
+
+    Returns x: (1797, 64) float64, each row one image, its 8 rows of 8
+    pixels one after the other, values 0 (white) to 16 (black); and labels:
+    (1797,) int64, the digit 0..9 that each image shows. Nothing downloads:
+    the data are part of the scikit-learn package.
+    """
+    # imported here: the rest of nnlib does not need scikit-learn
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    digits = sklearn_digits()
+    return (digits.data.astype(np.float64),
+            digits.target.astype(np.int64))
+
+
+def stratified_split(x: np.ndarray, labels: np.ndarray, *,
+                     test_fraction: float = 0.2, seed=0):
+    """Like ``train_test_split``, but every class is split in the same
+    proportion: each class gives ``test_fraction`` of its rows (rounded) to
+    the test part, chosen at random. ``seed``: an int or a NumPy Generator.
+    Returns x_train, x_test, labels_train, labels_test, each part in
+    shuffled order."""
+    if not 0 < test_fraction < 1:
+        raise ValueError(
+            f"test_fraction must be in (0, 1); got {test_fraction}")
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    test = []
+    for k in np.unique(labels):
+        rows = rng.permutation(np.flatnonzero(labels == k))
+        test.append(rows[:round(test_fraction * len(rows))])
+    test = np.concatenate(test)
+    train = np.setdiff1d(np.arange(len(labels)), test)
+    if len(test) == 0 or len(train) == 0:
+        raise ValueError(
+            f"test_fraction {test_fraction} leaves one part empty for "
+            f"{len(labels)} rows")
+    train, test = rng.permutation(train), rng.permutation(test)
+    return x[train], x[test], labels[train], labels[test]
+
+
+class Standardizer:
+    """Shift and scale every feature (column) to mean 0 and standard
+    deviation 1, using the mean and standard deviation of the data given
+    here, the training part.
+
+    ``Standardizer(x_train)`` measures; ``standardize(x)`` applies the same
+    shift and scale to any data: the training, validation or test part. A
+    feature that never changes in the training part (standard deviation 0)
+    is only shifted.
+    """
+
+    def __init__(self, x_train: np.ndarray):
+        x_train = np.asarray(x_train, dtype=np.float64)
+        self.mean = x_train.mean(axis=0)
+        std = x_train.std(axis=0)
+        self.scale = np.where(std > 0, std, 1.0)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
+
+
+@dataclass
+class Split:
+    """Training, validation and test parts, standardised with the training
+    part's mean and standard deviation (``standardize``)."""
+
+    x_train: np.ndarray
+    labels_train: np.ndarray
+    x_val: np.ndarray
+    labels_val: np.ndarray
+    x_test: np.ndarray
+    labels_test: np.ndarray
+    standardize: Standardizer
+
+
+def digits_split(seed: int = 0, *, test_fraction: float = 0.2,
+                 validation_fraction: float = 0.2) -> Split:
+    """The digits, split three ways, stratified and seeded, standardised.
+
+    ``test_fraction`` of every class goes to the test part; of the rest,
+    ``validation_fraction`` to the validation part. With the defaults:
+    80 % training and validation (64 % and 16 % of all rows), 20 % test.
+    The standardisation is fitted on the training part only.
+    """
+    x, labels = load_digits()
+    rng = np.random.default_rng(seed)  # one generator for both splits
+    x_rest, x_test, labels_rest, labels_test = stratified_split(
+        x, labels, test_fraction=test_fraction, seed=rng)
+    x_train, x_val, labels_train, labels_val = stratified_split(
+        x_rest, labels_rest, test_fraction=validation_fraction, seed=rng)
+    standardize = Standardizer(x_train)
+    return Split(standardize(x_train), labels_train, standardize(x_val),
+                 labels_val, standardize(x_test), labels_test, standardize)
 
 
 DATASETS = {
