@@ -9,22 +9,34 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # The jupyter-book command, run with this interpreter (the package has no __main__).
 JUPYTER_BOOK = "from jupyter_book.cli.main import main; main()"
+# The flags of the README's build command (tests/test_rebuild.py checks that they are):
+# --all re-reads, so re-executes, every notebook even when no page changed (after an
+# nnlib edit, say); -W -n --keep-going make any warning fail the build, after all of
+# them are reported.
+BUILD_FLAGS = ["--all", "-W", "-n", "--keep-going"]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def build_book(source: Path, out: Path | None = None, env: dict | None = None):
+    """Run `jupyter-book build SOURCE` with the README's flags; return the finished process.
+
+    With `out`, the build goes to out/_build (--path-output) instead of source/_build.
+    """
+    command = [sys.executable, "-c", JUPYTER_BOOK, "build", str(source), *BUILD_FLAGS]
+    if out is not None:
+        command += ["--path-output", str(out)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=source, env=env)
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """Build the whole book from scratch with warnings as errors; return the HTML folder.
 
-    The build executes every notebook (execute_notebooks: force), so a failing cell
-    fails this fixture and every test that uses it.
+    The build executes every notebook (execute_notebooks: force, and --all), so a
+    failing cell fails this fixture and every test that uses it.
     """
     out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        [sys.executable, "-c", JUPYTER_BOOK, "build", str(ROOT), "--path-output", str(out),
-         "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, cwd=ROOT,
-    )
+    result = build_book(ROOT, out)
     if result.returncode != 0:
         pytest.fail(f"book build failed (exit {result.returncode}):\n"
                     f"{result.stdout[-8000:]}\n{result.stderr[-8000:]}")
