@@ -1,8 +1,12 @@
-"""One named test per error of the seed article's code (DESIGN.md section 4).
+"""One named test per error of the seed article (its code, and one line of its maths).
 
-Each test would fail on the article's version of the layer; the book's appendix
-(book/99_article_errata.ipynb) refers to them by name.
+Each test would fail on the article's version; the book's appendix
+(book/99_article_errata.ipynb) lists the errors and refers to these tests by name.
 """
+
+import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -64,7 +68,8 @@ def test_linear_backward_uses_its_grad_argument():
     np.testing.assert_allclose(layer.db, [40, 40])
 
 
-# Error 5: Linear.backward returned dW and updated W before dX was computed.
+# Error 5: section 5's Linear.backward returned dW (it computed no dX); both of the
+# article's versions updated W and b inside backward.
 def test_linear_backward_returns_dx_not_dw():
     rng = np.random.default_rng(5)
     layer = Linear(3, 2, rng=0)
@@ -111,3 +116,35 @@ def test_same_seed_same_training():
     first = train(Model([Linear(2, 2, rng=3)]), x, labels)
     second = train(Model([Linear(2, 2, rng=3)]), x, labels)
     np.testing.assert_array_equal(first, second)
+
+
+# Error 8: a slip in the derivation of dL/dz_1 (the y_2 and y_3 terms must be y_2 p_1 + y_3 p_1).
+def test_fused_gradient_is_p_minus_y_for_every_label():
+    z = np.array([[0.5, -1.0, 2.0]])
+    p1, p2, p3 = np.exp(z[0]) / np.exp(z[0]).sum()
+    for label in range(3):
+        loss = SoftmaxCrossEntropy()
+        loss.forward(z, np.array([label]))
+        grad = loss.backward()
+        numeric = gradcheck.numerical_gradient(
+            lambda label=label: SoftmaxCrossEntropy().forward(z, np.array([label])), z)
+        assert gradcheck.rel_error(grad, numeric) < 1e-7
+        y1, y2, y3 = np.eye(3)[label]
+        corrected = -y1 * (p2 + p3) + y2 * p1 + y3 * p1
+        articles = -y1 * (p2 + p3) + y2 * p2 + y3 * p3
+        assert grad[0, 0] == pytest.approx(corrected, rel=1e-12)
+        if label > 0:  # for class 1 the slipped terms vanish
+            assert abs(grad[0, 0] - articles) > 0.01
+
+
+# The appendix and this file name the same tests.
+def test_the_appendix_names_exactly_these_tests():
+    appendix = Path(__file__).parent.parent / "book" / "99_article_errata.ipynb"
+    text = "".join("".join(cell["source"])
+                   for cell in json.loads(appendix.read_text(encoding="utf-8"))["cells"]
+                   if cell["cell_type"] == "markdown")
+    named = set(re.findall(r"`(test_\w+)`", text))
+    here = {name for name in globals() if name.startswith("test_")}
+    here.discard("test_the_appendix_names_exactly_these_tests")
+    assert named - here == set(), f"the appendix names tests that do not exist: {named - here}"
+    assert here - named == set(), f"tests the appendix does not name: {here - named}"
