@@ -1,15 +1,18 @@
 """The learning-rate experiment for the static book: a slider that needs no
 kernel.
 
-``lr_animation(lrs, epochs=500, dataset="article")`` trains once per learning
-rate (with ``nnlib.widgets.run``, seeded), draws every run with
-``nnlib.widgets.draw`` and returns an ``IPython.display.HTML`` object:
-matplotlib's ``to_jshtml`` player (frames embedded as PNG, a slider and
-buttons in plain JavaScript) plus a line of text above the picture that names
-the learning rate of the frame on show. It loads nothing from the network, so
-it works in the rendered book, even offline.
+``lr_animation(lrs, epochs=500, dataset="article")`` trains once per
+learning rate (``nnlib.experiment.run``, seeded), draws every run on one
+``TrainingFigure`` (``nnlib.figures.draw``) and returns an
+``IPython.display.HTML`` object: matplotlib's ``to_jshtml`` player (frames
+embedded as PNG, a slider and buttons in plain JavaScript) under a caption
+that says, for the frame on show, the learning rate and what the run did.
+The caption is printed once, as text (not also inside the picture), and the
+slider has an accessible name. Nothing is loaded from the network, so it
+works in the rendered book, even offline.
 
-``offline_jshtml(animation)`` does the same for any other ``FuncAnimation``.
+``offline_jshtml(animation)`` does the same for any other
+``FuncAnimation``.
 """
 
 import html
@@ -18,14 +21,13 @@ import re
 import uuid
 
 import matplotlib
-import numpy as np
 from matplotlib.animation import FuncAnimation
 
-from nnlib.widgets import DEFAULT_EPOCHS, describe, draw, new_figure, run
+from nnlib.experiment import DEFAULT_EPOCHS, DEFAULT_LRS, describe, run
+from nnlib.figures import draw, new_figure
+from nnlib.plots import loss_limits
 
-# 1e-3 ... 100 in steps of about half a decade: slow, good, oscillating,
-# diverging.
-DEFAULT_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+__all__ = ["DEFAULT_LRS", "frame_label", "lr_animation", "offline_jshtml"]
 
 # The player's buttons use Font Awesome icons loaded from a CDN; plain
 # characters work offline, in Jupyter and in the book alike.
@@ -40,8 +42,8 @@ _ICONS = {
 
 
 def frame_label(result) -> str:
-    """The text shown above a frame, e.g. "learning rate = 0.1: final loss
-    0.102 ..."."""
+    """The caption of a frame, e.g. "learning rate = 1 (article data):
+    overshoots, then converges; final loss 0.00945, ..."."""
     return "learning rate = " + describe(result).removeprefix("lr = ")
 
 
@@ -60,7 +62,8 @@ def offline_jshtml(animation, **to_jshtml_kwargs) -> str:
 
 
 def _offline(jshtml: str) -> str:
-    """Drop the player's CDN stylesheet and replace its icons by characters."""
+    """Drop the player's CDN stylesheet and replace its icons by
+    characters."""
     jshtml = re.sub(r"<link[^>]*font-awesome[^>]*>", "", jshtml)
     for icon, char in _ICONS.items():
         jshtml = jshtml.replace(f'<i class="{icon}"></i>', char)
@@ -69,19 +72,34 @@ def _offline(jshtml: str) -> str:
     return jshtml
 
 
-def _label_script(label_id: str, labels: list[str], slider_id: str,
-                  img_id: str) -> str:
-    """Keep the label in step with the player: watch the image it swaps on
-    every frame."""
+def _accessible(jshtml: str, anim_id: str, label_id: str,
+                first_label: str) -> str:
+    """Name the slider by the caption (aria-labelledby) and give the
+    picture a text alternative, for screen readers."""
+    slider = f'id="_anim_slider{anim_id}"'
+    jshtml = jshtml.replace(
+        slider, f'{slider} aria-label="learning rate" '
+                f'aria-describedby="{label_id}" '
+                f'aria-valuetext="{html.escape(first_label)}"', 1)
+    img = f'<img id="_anim_img{anim_id}"'
+    return jshtml.replace(img, f'{img} alt="{html.escape(first_label)}"', 1)
+
+
+def _caption_script(label_id: str, labels: list[str], anim_id: str) -> str:
+    """Keep the caption, the slider's value text and the picture's alt text
+    in step with the player: watch the image it swaps on every frame."""
     return f"""
 <script>
 (function() {{
   var labels = {json.dumps(labels)};
   var label = document.getElementById("{label_id}");
-  var slider = document.getElementById("{slider_id}");
-  var img = document.getElementById("{img_id}");
+  var slider = document.getElementById("_anim_slider{anim_id}");
+  var img = document.getElementById("_anim_img{anim_id}");
   function show() {{
-    label.textContent = labels[parseInt(slider.value)] || labels[0];
+    var text = labels[parseInt(slider.value)] || labels[0];
+    label.textContent = text;
+    slider.setAttribute("aria-valuetext", text);
+    img.setAttribute("alt", text);
   }}
   new MutationObserver(show).observe(
     img, {{attributes: true, attributeFilter: ["src"]}});
@@ -92,15 +110,16 @@ def _label_script(label_id: str, labels: list[str], slider_id: str,
 
 
 def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
-                 dataset: str = "article", dpi: int = 80,
+                 dataset: str = "article", hidden: int | None = None,
+                 activation: str = "relu", dpi: int = 80,
                  resolution: int = 100, interval: int = 1200):
     """One frame per learning rate: decision boundary and loss curve, as a
     browser slider.
 
-    Every frame's title says its learning rate and what happened ("final loss
-    ..." or "diverged at epoch k"); all frames share one loss range so they
-    compare.
-    Returns an ``IPython.display.HTML``; ``.data`` is the HTML text.
+    Every frame's caption says its learning rate and what the run shows
+    (its regime, final loss, upward steps, accuracy); all frames share one
+    loss range so they compare. Returns an ``IPython.display.HTML``;
+    ``.data`` is the HTML text.
     """
     # imported here: nnlib itself needs no IPython
     from IPython.display import HTML
@@ -108,10 +127,9 @@ def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
     lrs = [float(lr) for lr in lrs]
     if not lrs:
         raise ValueError("lrs must hold at least one learning rate")
-    results = [run(lr, epochs, dataset) for lr in lrs]
-    shown = np.concatenate([r.shown_history for r in results])
-    low, high = shown.min(), shown.max()
-    loss_ylim = (low / 3, high * 3)
+    results = [run(lr, epochs, dataset, hidden=hidden, activation=activation)
+               for lr in lrs]
+    loss_ylim = loss_limits([r.history for r in results])
     fig = new_figure(dpi=dpi)
 
     def frame(i):
@@ -132,10 +150,8 @@ def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
     anim_id = re.search(r'id="_anim_img(\w+)"', jshtml).group(1)
     label_id = f"lr_label_{uuid.uuid4().hex}"
     labels = [frame_label(r) for r in results]
-    head = (f'<p id="{label_id}" class="lr-frame-label" '
-            f'style="font-weight: bold; '
-            f'margin: 0.3em 0;">{html.escape(labels[0])}</p>')
-    body = head + jshtml + _label_script(label_id, labels,
-                                         f"_anim_slider{anim_id}",
-                                         f"_anim_img{anim_id}")
-    return HTML(body)
+    caption = (f'<p id="{label_id}" class="lr-frame-label" '
+               f'aria-live="polite" style="font-weight: bold; '
+               f'margin: 0.3em 0;">{html.escape(labels[0])}</p>')
+    player = _accessible(jshtml, anim_id, label_id, labels[0])
+    return HTML(caption + player + _caption_script(label_id, labels, anim_id))

@@ -1,0 +1,264 @@
+"""The learning-rate experiment: one seeded training run, and what it shows.
+
+``run(lr, epochs=500, dataset="article")`` trains a freshly seeded model with
+``nnlib.train`` and returns an ``LRResult``; a run whose numbers overflow is
+recorded, not raised. ``regime(result)`` reads the run and names what it
+shows (see ``REGIMES``). Nothing here draws: the live explorer
+(``nnlib.widgets``) and the static slider (``nnlib.animation``) are the two
+front ends, and both draw with ``nnlib.plots.TrainingFigure``.
+
+The model is the article's single ``Linear(2, 2)`` for the article's data
+(plain or standardised), and ``mlp(2, [16], n_classes)`` (one hidden layer of
+16 ReLU units) for the other data sets, which no straight boundary can
+separate; ``hidden=`` and ``activation=`` choose another one. Every model is
+seeded with ``rng=0``: same settings, same numbers.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from nnlib import data
+from nnlib.activations import ACTIVATIONS, ReLU
+from nnlib.errors import TrainingDiverged
+from nnlib.model import Model, mlp
+from nnlib.training import train
+
+
+def standardise(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Shift and scale each column of x as ``reference``'s columns would
+    be shifted and scaled to mean 0 and standard deviation 1."""
+    return (x - reference.mean(axis=0)) / reference.std(axis=0)
+
+
+def _standardised_article(seed=0):
+    x, labels = data.article_data()
+    return standardise(x, x), labels
+
+
+DATASETS = {"article": data.DATASETS["article"],
+            "article (standardised)": _standardised_article,
+            **{name: make for name, make in data.DATASETS.items()
+               if name != "article"}}
+"""Name -> function(seed) returning (x, labels): nnlib.data's data sets and
+the article's points standardised (each feature: mean 0, std 1)."""
+DATASET_NAMES = tuple(DATASETS)
+# the live slider's range
+LR_MIN, LR_MAX = 1e-3, 1e2
+# the static slider's rates: about half a decade apart
+DEFAULT_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0,
+               100.0)
+DEFAULT_EPOCHS = 500  # as in the article
+# the hidden layer's width for every data set except the article's
+DEFAULT_HIDDEN = 16
+# the largest width the explorer's "hidden units" slider offers
+HIDDEN_MAX = 64
+ACTIVATION_NAMES = tuple(ACTIVATIONS)  # "relu", "tanh", "sigmoid"
+SEED = 0
+
+# What a run can show, in the order regime() tests for them.
+DIVERGES = "diverges"
+RELUS_DEAD = "every ReLU dead"
+NO_PROGRESS = "does not converge"
+OSCILLATES = "oscillates"
+OVERSHOOTS = "overshoots, then converges"
+TOO_SMALL = "too small"
+CONVERGES = "converges"
+REGIMES = (DIVERGES, RELUS_DEAD, NO_PROGRESS, OSCILLATES, OVERSHOOTS,
+           TOO_SMALL, CONVERGES)
+# A first step that achieves at least this fraction of the straight-slope
+# decrease lr * |g|^2 is "too small" (see regime()).
+STRAIGHT_SLOPE = 0.95
+# "converges" needs no upward step in this last fraction of the epochs
+SETTLED_FRACTION = 0.1
+
+
+@cache
+def load(dataset: str) -> tuple[np.ndarray, np.ndarray]:
+    """x: (n, 2) and labels: (n,) of a data set named in ``DATASETS``."""
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {list(DATASET_NAMES)}; "
+                         f"got {dataset!r}")
+    x, labels = DATASETS[dataset](SEED)
+    # cached: nobody may change them
+    x.flags.writeable = labels.flags.writeable = False
+    return x, labels
+
+
+@cache
+def query_points(dataset: str) -> np.ndarray | None:
+    """The article's four query points, in the data set's coordinates, or
+    None for the other data sets."""
+    queries = None
+    if dataset == "article":
+        queries = data.query_points()
+    elif dataset == "article (standardised)":
+        queries = standardise(data.query_points(), data.article_data()[0])
+    if queries is not None:
+        queries.flags.writeable = False  # cached: nobody may change them
+    return queries
+
+
+def default_hidden(dataset: str) -> int:
+    """The default hidden width: none for the article's data, 16 units for
+    the others."""
+    return 0 if dataset.startswith("article") else DEFAULT_HIDDEN
+
+
+def make_model(dataset: str, hidden: int | None = None,
+               activation: str = "relu") -> Model:
+    """A freshly seeded model for ``dataset``: the article's one Linear
+    layer, or a small MLP.
+
+    ``hidden`` is the width of the one hidden layer (0: no hidden layer;
+    None: the default for the data set, see ``default_hidden``).
+    """
+    _, labels = load(dataset)
+    n_classes = int(labels.max()) + 1
+    hidden = default_hidden(dataset) if hidden is None else hidden
+    widths = [hidden] if hidden else []  # mlp(2, [], C): one Linear layer
+    return mlp(2, widths, n_classes, activation=activation, rng=SEED)
+
+
+def describe_model(model: Model) -> str:
+    """E.g. "one Linear layer" or "16 ReLU units"."""
+    if len(model.layers) == 1:
+        return "one Linear layer"
+    return (f"{model.layers[0].out_features} "
+            f"{type(model.layers[1]).__name__} units")
+
+
+def dead_relus(model: Model, x: np.ndarray) -> list[tuple[int, int]]:
+    """(dead units, units) for each ReLU layer of ``model``: a unit is dead
+    when it outputs 0 for every row of x."""
+    counts = []
+    for layer in model.layers[:-1]:
+        x = layer.forward(x)
+        if isinstance(layer, ReLU):
+            counts.append((int((~(x > 0).any(axis=0)).sum()), x.shape[1]))
+    return counts
+
+
+@dataclass
+class LRResult:
+    """The outcome of one training run at one learning rate."""
+
+    lr: float
+    epochs: int
+    dataset: str
+    history: np.ndarray  # losses of the epochs that ran, finite, shape (n,)
+    # epoch at which nnlib.train raised TrainingDiverged, or None
+    diverged_at: int | None
+    exploded_loss: float | None  # the loss at that epoch (inf or nan)
+    model: Model  # the model as training left it
+    # the first step's decrease L1 - L2 as a fraction of lr * |g|^2, the
+    # decrease if the loss were a straight slope (None after one epoch)
+    first_step_gain: float | None = None
+    # (dead units, units) per ReLU layer at the end (empty: no ReLU)
+    dead: list[tuple[int, int]] = field(default_factory=list)
+    accuracy: float | None = None  # training accuracy; None if diverged
+    fig: object = None  # the figure a front end drew this run on
+
+    @property
+    def final_loss(self) -> float | None:
+        """The last epoch's loss, or None if training diverged."""
+        return (None if self.diverged_at is not None
+                else float(self.history[-1]))
+
+    @property
+    def upward_steps(self) -> int:
+        """How many epochs ended with a higher loss than the one before."""
+        return int((np.diff(self.history) > 0).sum())
+
+    @property
+    def shown_history(self) -> np.ndarray:
+        """The losses a plot can show: the finite ones."""
+        return self.history
+
+    @property
+    def regime(self) -> str:
+        """What the run shows: one of ``REGIMES`` (see ``regime``)."""
+        return regime(self)
+
+
+def run(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
+        *, hidden: int | None = None, activation: str = "relu") -> LRResult:
+    """Train a fresh model with ``nnlib.train``; a divergence is recorded,
+    not raised."""
+    x, labels = load(dataset)
+    model = make_model(dataset, hidden, activation)
+    # the gradient at the start, for first_step_gain (changes no weight)
+    model.loss_and_backward(x, labels)
+    grad_sq = sum(float((p.grad**2).sum()) for p in model.parameters())
+    try:
+        history = np.asarray(train(model, x, labels, lr=lr, epochs=epochs))
+        diverged_at = exploded = None
+    except TrainingDiverged as error:
+        history, diverged_at = np.asarray(error.history), error.epoch
+        exploded = float(error.loss)
+    gain = None
+    if len(history) >= 2 and grad_sq > 0:
+        gain = float((history[0] - history[1]) / (lr * grad_sq))
+    finished = diverged_at is None
+    return LRResult(
+        float(lr), int(epochs), dataset, history.astype(float), diverged_at,
+        exploded, model, gain, dead_relus(model, x) if finished else [],
+        model.accuracy(x, labels) if finished else None)
+
+
+def regime(result: LRResult) -> str:
+    """Name what a run shows, from the run alone. The first rule that
+    holds wins:
+
+    - "diverges": the numbers stopped being finite (``train`` raised
+      ``TrainingDiverged``);
+    - "every ReLU dead": every unit of a hidden ReLU layer outputs 0 for
+      every training point, so the network gives them all the same answer,
+      and no gradient reaches those units again;
+    - "does not converge": the last loss is not below the first;
+    - "oscillates": the loss still went up in the last tenth of the epochs;
+    - "overshoots, then converges": the loss went up at some epochs, then
+      settled lower than it started;
+    - "too small": the loss went down at every epoch, and the first step
+      lowered it by at least 95 % of lr |g|^2, what a straight slope would
+      give: the step is too short for the loss to bend under it. (On a
+      parabola a step of the best length achieves 50 %; 95 % means a step
+      about ten times shorter than that.)
+    - "converges": the loss went down at every epoch, and the first step
+      was long enough for the loss to bend under it.
+    """
+    if result.diverged_at is not None:
+        return DIVERGES
+    if any(dead == units for dead, units in result.dead):
+        return RELUS_DEAD
+    history = result.history
+    if len(history) < 2 or history[-1] >= history[0]:
+        return NO_PROGRESS
+    ups = np.flatnonzero(np.diff(history) > 0) + 2  # epochs that went up
+    if len(ups):
+        settled_from = len(history) * (1 - SETTLED_FRACTION)
+        return OSCILLATES if ups[-1] > settled_from else OVERSHOOTS
+    if (result.first_step_gain is not None
+            and result.first_step_gain >= STRAIGHT_SLOPE):
+        return TOO_SMALL
+    return CONVERGES
+
+
+def describe(result: LRResult) -> str:
+    """One line on what happened, e.g. "lr = 1 (article data): overshoots,
+    then converges; final loss 0.00945, 15 upward steps, accuracy 100 %"."""
+    where = f"lr = {result.lr:g} ({result.dataset} data)"
+    if result.diverged_at is not None:
+        return (f"{where}: diverges; the numbers overflowed at epoch "
+                f"{result.diverged_at}")
+    steps = result.upward_steps
+    return (f"{where}: {regime(result)}; final loss {result.final_loss:.3g}"
+            f", {steps} upward step{'' if steps == 1 else 's'}, "
+            f"accuracy {result.accuracy:.0%}")
+
+
+def sweep(lrs=DEFAULT_LRS, epochs: int = DEFAULT_EPOCHS,
+          dataset: str = "article", **model) -> dict[float, LRResult]:
+    """``run`` at every rate of ``lrs``: {lr: result}."""
+    return {float(lr): run(lr, epochs, dataset, **model) for lr in lrs}
