@@ -4,6 +4,7 @@ Timings are never asserted here: they depend on the machine and on its load. Onl
 numbers the compared computations produce are checked.
 """
 
+import itertools
 import json
 import subprocess
 import sys
@@ -28,6 +29,13 @@ def test_measure_times_every_function_interleaved():
     assert set(times) == {"a", "b"} and all(t >= 0 for t in times.values())
     # warm-up, calibration, then one call per round in an order that rotates
     assert calls == ["a", "b", "a", "b"] + ["a", "b", "b", "a", "a", "b"]
+
+
+def test_measure_reads_the_clock_it_is_given():
+    ticks = itertools.count()  # a clock that advances by 1 at every reading
+    times = timing.measure({"a": lambda: None}, repeats=3, min_time=0.5,
+                           clock=lambda: float(next(ticks)))
+    assert times == {"a": 1.0}  # one call per sample, one tick per call
 
 
 def test_paired_ratio_divides_within_each_round():
