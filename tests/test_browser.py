@@ -1,5 +1,7 @@
 """The rendered book works in a real browser with no network: maths is typeset by the
-bundled MathJax, and the learning-rate slider of chapter 6 changes the picture.
+bundled MathJax, the learning-rate slider of chapter 6 changes the picture, no page
+throws a JavaScript error, nothing is wider than its column at 1280 px, prose reads
+at phone width, and figures are sharp at the size shown.
 
 Chromium (Debian's /usr/bin/chromium) is driven by Python Playwright. Every request
 that does not go to the local server is aborted and recorded; none may be needed.
@@ -11,19 +13,19 @@ import http.server
 import os
 import shutil
 import threading
+import warnings
 
 import pytest
 
 from conftest import NOTEBOOKS
 
 CHAPTERS = [notebook.stem for notebook in NOTEBOOKS]
+PAGES = ["intro", *CHAPTERS]
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--no-first-run", "--disable-default-apps", "--disable-sync"]
-# Jupyter Book 1 adds sphinx-thebe's inline config script twice to every page; the
-# second `const THEBE_JS_URL` throws. Harmless (the first one stands, and thebe only
-# loads on a launch button, which this book does not have); not caused by our pages.
-KNOWN_THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 400, "height": 800}
 
 
 def _unavailable(reason: str):
@@ -74,10 +76,13 @@ def browser(chromium_path):
         browser.close()
 
 
-@pytest.fixture
-def offline_page(browser, site):
-    """A page that can reach only the local server; yields (page, blocked, errors)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def new_offline_page(browser, site, viewport=DESKTOP):
+    """A page that can reach only the local server: (context, page, blocked, errors).
+
+    `blocked` collects the URLs it tried to load from elsewhere, `errors` every
+    uncaught JavaScript exception: a test passes only with both empty.
+    """
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     blocked, errors = [], []
 
@@ -88,12 +93,15 @@ def offline_page(browser, site):
             blocked.append(route.request.url)
             route.abort()
 
-    def record(error):
-        if not any(known in str(error) for known in KNOWN_THEME_ERRORS):
-            errors.append(str(error))
-
     page.route("**/*", only_local)
-    page.on("pageerror", record)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, blocked, errors
+
+
+@pytest.fixture
+def offline_page(browser, site):
+    """A 1280x900 page that can reach only the local server; yields (page, blocked, errors)."""
+    context, page, blocked, errors = new_offline_page(browser, site)
     yield page, blocked, errors
     context.close()
 
@@ -123,7 +131,7 @@ def test_maths_is_typeset_offline(offline_page, site):
     assert not blocked, f"the page tried to load from the network: {blocked}"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
+@pytest.mark.parametrize("chapter", PAGES)
 def test_every_chapter_renders_offline(offline_page, site, chapter):
     page, blocked, errors = offline_page
     open_chapter(page, site, chapter)
@@ -163,3 +171,203 @@ def test_learning_rate_slider_changes_the_picture(offline_page, site):
     assert label.text_content() not in (first_label, last_label)
     assert not errors, f"JavaScript errors: {errors}"
     assert not blocked, f"the page tried to load from the network: {blocked}"
+
+
+# --- Layout: what a reader sees at 1280 px and at phone width -----------------------------
+
+# Blocks that can be wider than the column: code cells and their outputs, display maths,
+# tables, figures, and the prose blocks (a long formula or identifier in a paragraph).
+BLOCKS = ", ".join([
+    "pre", "div.highlight", "div.cell_output", "div.output", "div.math",
+    'mjx-container[display="true"]', "table", ".pst-scrollable-table-container",
+    "img", "figure", "iframe", "video", ".admonition", "blockquote",
+    "p", "li", "dt", "dd", "h1", "h2", "h3", "h4",
+])
+
+# Returns the outermost blocks of the article that are wider than the column: `inner`
+# is how far the content runs past the block's own box (cut off, or scrolled sideways),
+# `outer` how far the block runs past the column. Under 3 px is rounding, not overflow.
+# Maths is named by its TeX source.
+OVERFLOWS_JS = """(selector) => {
+  const column = document.querySelector('article.bd-article');
+  const style = getComputedStyle(column), box = column.getBoundingClientRect();
+  const left = box.left + parseFloat(style.paddingLeft);
+  const right = box.right - parseFloat(style.paddingRight);
+  const tex = (e) => {
+    const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+    const items = doc && doc.getMathItemsWithin ? doc.getMathItemsWithin(e) : [];
+    return items.map((item) => item.math).join(' ');
+  };
+  const found = [];
+  for (const e of column.querySelectorAll(selector)) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const inner = e.scrollWidth - e.clientWidth;
+    const outer = Math.max(r.right - right, left - r.left);
+    if (inner > 2 || outer > 2) found.push({e, inner, outer, width: r.width});
+  }
+  // Inline maths is clipped by its span (overflow: hidden), so it never spills: compare
+  // the typeset formula with the span instead (MathJax's hidden MathML sticks out: skip).
+  for (const e of column.querySelectorAll('span.math')) {
+    const formula = e.querySelector('mjx-math'), r = e.getBoundingClientRect();
+    if (!formula || r.width === 0) continue;
+    const inner = formula.getBoundingClientRect().width - r.width;
+    if (inner > 2) found.push({e, inner, outer: 0, width: r.width});
+  }
+  return found.filter((o) => !found.some((p) => p !== o && p.e.contains(o.e))).map(
+    ({e, inner, outer, width}) => ({
+      tag: e.tagName.toLowerCase() + (e.classList.length ? '.' + e.classList[0] : ''),
+      text: ((e.matches('.math, mjx-container') && tex(e)) || e.textContent || e.src || '')
+        .replace(/\\s+/g, ' ').trim().slice(0, 80),
+      content: Math.round(width + inner), box: Math.round(width),
+      column: Math.round(right - left), inner: Math.round(inner), outer: Math.round(outer),
+    }));
+}"""
+
+# Code blocks and outputs wrap their long lines (_static/layout.css). Which of them do:
+# each <pre> is measured once more without wrapping, and its longest line is returned.
+WRAPPED_JS = """() => {
+  const found = [];
+  for (const pre of document.querySelectorAll('article.bd-article pre')) {
+    if (pre.clientWidth === 0) continue;
+    const saved = pre.getAttribute('style');
+    pre.style.whiteSpace = 'pre';
+    pre.style.overflowWrap = 'normal';
+    const wraps = pre.scrollWidth - pre.clientWidth > 2;
+    if (saved === null) pre.removeAttribute('style'); else pre.setAttribute('style', saved);
+    if (!wraps) continue;
+    const lines = pre.textContent.split('\\n');
+    const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+    found.push({chars: longest.length, line: longest.trim().slice(0, 80)});
+  }
+  return found;
+}"""
+
+# Prose must read at phone width: no sideways scrolling of the whole page, and no
+# paragraph, list item or heading wider than the screen or with a formula cut off.
+# Code, display maths and tables may scroll inside their own boxes there.
+PHONE_JS = """() => {
+  const root = document.documentElement, width = root.clientWidth;
+  const tex = (e) => {
+    const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+    const items = doc && doc.getMathItemsWithin ? doc.getMathItemsWithin(e) : [];
+    return items.map((item) => item.math).join(' ') || e.textContent;
+  };
+  const cut = (m) => {
+    const formula = m.querySelector('mjx-math');
+    return formula && formula.getBoundingClientRect().width > m.getBoundingClientRect().width + 2;
+  };
+  const found = [];
+  for (const e of document.querySelectorAll(
+      'article.bd-article :is(p, li, dt, dd, h1, h2, h3, h4, blockquote, figcaption)')) {
+    if (e.closest('pre, table, .math, mjx-container, .cell_output')) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const formula = [...e.querySelectorAll('span.math')].find(cut);
+    if (formula || r.right > width + 2 || r.left < -2 || e.scrollWidth - e.clientWidth > 2)
+      found.push({e, why: formula ? 'cuts off a formula' : `reaches ${Math.round(r.right)} px`,
+                  text: (formula ? tex(formula) : e.textContent)
+                    .replace(/\\s+/g, ' ').trim().slice(0, 80)});
+  }
+  const prose = found.filter((o) => !found.some((p) => p !== o && p.e.contains(o.e)))
+    .map(({e, why, text}) => ({tag: e.tagName.toLowerCase(), why, text}));
+  return {page: root.scrollWidth, screen: width, prose};
+}"""
+
+# Every figure (PNG in the article): loaded, and its natural (file) width against the
+# width it is shown at.
+FIGURES_JS = """() => [...document.querySelectorAll('article.bd-article img')]
+  .filter((img) => img.getBoundingClientRect().width > 0)
+  .map((img) => ({src: img.getAttribute('src').slice(0, 60), loaded: img.complete,
+                  natural: img.naturalWidth, shown: img.getBoundingClientRect().width}))"""
+
+
+def settled(page, site, name):
+    """Open a page and wait until it looks final: maths typeset, fonts and images loaded,
+    every collapsed code cell (<details>) opened, since a reader can open it."""
+    response = page.goto(f"{site}/book/{name}.html", wait_until="load")
+    assert response is not None and response.ok, f"{name}.html did not load"
+    if page.locator("script[src*='mathjax']").count():
+        typeset_counts(page)
+    page.evaluate("""async () => {
+      document.querySelectorAll('article details').forEach((d) => { d.open = true; });
+      await document.fonts.ready;
+      await Promise.all([...document.images].filter((img) => !img.complete).map(
+        (img) => new Promise((done) => { img.onload = img.onerror = done; })));
+    }""")
+    return page
+
+
+@pytest.fixture(scope="module")
+def desktop_layout(browser, site):
+    """{page: (overflowing blocks, wrapped lines, figures, JS errors)} at 1280x900."""
+    context, page, blocked, errors = new_offline_page(browser, site, DESKTOP)
+    layout = {}
+    for name in PAGES:
+        errors.clear()
+        settled(page, site, name)
+        layout[name] = (page.evaluate(OVERFLOWS_JS, BLOCKS), page.evaluate(WRAPPED_JS),
+                        page.evaluate(FIGURES_JS), list(errors))
+    context.close()
+    assert not blocked, f"the pages tried to load from the network: {blocked}"
+    return layout
+
+
+def test_nothing_overflows_its_column_at_1280px(desktop_layout):
+    """No code, output, maths, table or figure is cut off, scrolls sideways or sticks out
+    of the article column in a 1280 px window. The failure message is the list to fix,
+    page by page; what CSS could fix is fixed in _static/layout.css."""
+    report, wrapped = [], []
+    for name, (overflows, wraps, _, _) in desktop_layout.items():
+        report += [f"{name}: <{o['tag']}> content {o['content']} px in a {o['box']} px box, "
+                   f"column {o['column']} px: {o['text']!r}" for o in overflows]
+        wrapped += [f"{name}: {w['chars']} characters: {w['line']!r}" for w in wraps]
+    if wrapped:  # readable, since they wrap; shorter lines would read better
+        warnings.warn(f"{len(wrapped)} code blocks or outputs wrap at 1280 px:\n"
+                      + "\n".join(wrapped), stacklevel=1)
+    assert not report, (f"{len(report)} blocks are wider than their column at 1280 px "
+                        "(split the equation, shorten the line or the table):\n"
+                        + "\n".join(report))
+
+
+def test_figures_are_sharp_at_the_size_shown(desktop_layout):
+    """A figure shown wider than its file is blurred by the browser; one more than three
+    times wider than shown is a heavy page for nothing (book/matplotlibrc sets the dpi)."""
+    problems, n_figures = [], 0
+    for name, (_, _, figures, _) in desktop_layout.items():
+        for figure in figures:
+            n_figures += 1
+            ratio = figure["natural"] / figure["shown"] if figure["shown"] else 0
+            if not figure["loaded"] or figure["natural"] == 0:
+                problems.append(f"{name}: {figure['src']} did not load")
+            elif not 0.99 <= ratio <= 3:
+                problems.append(f"{name}: {figure['src']} is {figure['natural']} px wide, "
+                                f"shown at {figure['shown']:.0f} px (x{ratio:.2f})")
+    assert n_figures >= len(CHAPTERS), f"only {n_figures} figures in the whole book"
+    assert not problems, "figures not sharp at the size shown (want x1 to x3):\n" + \
+        "\n".join(problems)
+
+
+def test_no_page_throws_a_javascript_error(desktop_layout):
+    thrown = {name: errors for name, (_, _, _, errors) in desktop_layout.items() if errors}
+    assert not thrown, f"JavaScript errors: {thrown}"
+
+
+def test_prose_reads_at_phone_width(browser, site):
+    """At 400 px the page does not scroll sideways and every paragraph, list item and
+    heading fits the screen. Code, display maths and tables may scroll in their own box:
+    a phone cannot show an 80-column line or a long equation whole."""
+    context, page, blocked, errors = new_offline_page(browser, site, PHONE)
+    problems = []
+    for name in PAGES:
+        settled(page, site, name)
+        result = page.evaluate(PHONE_JS)
+        if result["page"] > result["screen"]:
+            problems.append(f"{name}: the page is {result['page']} px wide on a "
+                            f"{result['screen']} px screen")
+        problems += [f"{name}: <{p['tag']}> {p['why']}: {p['text']!r}"
+                     for p in result["prose"]]
+    context.close()
+    assert not problems, "not readable at phone width:\n" + "\n".join(problems)
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not blocked, f"the pages tried to load from the network: {blocked}"
