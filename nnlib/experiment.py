@@ -26,24 +26,19 @@ from nnlib.model import Model, mlp
 from nnlib.training import train
 
 
-def standardise(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Shift and scale each column of x as ``reference``'s columns would
-    be shifted and scaled to mean 0 and standard deviation 1."""
-    return (x - reference.mean(axis=0)) / reference.std(axis=0)
-
-
 def _standardised_article(seed=0):
     x, labels = data.article_data()
-    return standardise(x, x), labels
+    return data.Standardizer(x)(x), labels
 
 
 DATASETS = {"article": data.DATASETS["article"],
-            "article (standardised)": _standardised_article,
+            "standardised article": _standardised_article,
             **{name: make for name, make in data.DATASETS.items()
                if name != "article"}}
 """Name -> function(seed) returning (x, labels): nnlib.data's data sets and
 the article's points standardised (each feature: mean 0, std 1)."""
 DATASET_NAMES = tuple(DATASETS)
+ARTICLE_DATA = ("article", "standardised article")
 # the live slider's range
 LR_MIN, LR_MAX = 1e-3, 1e2
 # the static slider's rates: about half a decade apart
@@ -93,8 +88,9 @@ def query_points(dataset: str) -> np.ndarray | None:
     queries = None
     if dataset == "article":
         queries = data.query_points()
-    elif dataset == "article (standardised)":
-        queries = standardise(data.query_points(), data.article_data()[0])
+    elif dataset == "standardised article":
+        queries = data.Standardizer(data.article_data()[0])(
+            data.query_points())
     if queries is not None:
         queries.flags.writeable = False  # cached: nobody may change them
     return queries
@@ -103,7 +99,7 @@ def query_points(dataset: str) -> np.ndarray | None:
 def default_hidden(dataset: str) -> int:
     """The default hidden width: none for the article's data, 16 units for
     the others."""
-    return 0 if dataset.startswith("article") else DEFAULT_HIDDEN
+    return 0 if dataset in ARTICLE_DATA else DEFAULT_HIDDEN
 
 
 def make_model(dataset: str, hidden: int | None = None,
@@ -246,12 +242,14 @@ def regime(result: LRResult) -> str:
 
 
 def describe(result: LRResult) -> str:
-    """One line on what happened, e.g. "lr = 1 (article data): overshoots,
-    then converges; final loss 0.00945, 15 upward steps, accuracy 100 %"."""
-    where = f"lr = {result.lr:g} ({result.dataset} data)"
+    """One line on what happened, e.g. "lr = 1 (article data, one Linear
+    layer): overshoots, then converges; final loss 0.00945, 15 upward
+    steps, accuracy 100%"."""
+    where = (f"lr = {result.lr:g} ({result.dataset} data, "
+             f"{describe_model(result.model)})")
     if result.diverged_at is not None:
-        return (f"{where}: diverges; the numbers overflowed at epoch "
-                f"{result.diverged_at}")
+        return (f"{where}: diverges; the numbers stopped being finite at "
+                f"epoch {result.diverged_at}")
     steps = result.upward_steps
     return (f"{where}: {regime(result)}; final loss {result.final_loss:.3g}"
             f", {steps} upward step{'' if steps == 1 else 's'}, "

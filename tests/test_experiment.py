@@ -62,12 +62,12 @@ def test_every_relu_dies_on_the_raw_article_data():
 
 
 def test_standardised_inputs_keep_the_relus_alive_until_the_numbers_overflow():
-    x, _ = load("article (standardised)")
+    x, _ = load("standardised article")
     np.testing.assert_allclose(x.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(x.std(axis=0), 1)
-    good = run(1.0, dataset="article (standardised)", hidden=16)
+    good = run(1.0, dataset="standardised article", hidden=16)
     assert regime(good) == CONVERGES and good.dead[0][0] < 16
-    result = run(300.0, dataset="article (standardised)", hidden=16)
+    result = run(300.0, dataset="standardised article", hidden=16)
     assert regime(result) == DIVERGES and result.diverged_at is not None
     # a true divergence: every step multiplies the loss, until it is not a number
     assert np.all(np.diff(np.log(result.history[5:])) > np.log(100))
@@ -89,11 +89,11 @@ def test_regime_reads_only_the_run():
 
 
 def test_run_records_a_divergence_like_train():
-    x, labels = load("article (standardised)")
+    x, labels = load("standardised article")
     from nnlib.experiment import make_model
 
     with pytest.raises(TrainingDiverged) as caught:
-        train(make_model("article (standardised)", 16), x, labels, lr=300.0, epochs=500)
-    result = run(300.0, dataset="article (standardised)", hidden=16)
+        train(make_model("standardised article", 16), x, labels, lr=300.0, epochs=500)
+    result = run(300.0, dataset="standardised article", hidden=16)
     assert result.diverged_at == caught.value.epoch
     np.testing.assert_array_equal(result.history, caught.value.history)

@@ -50,9 +50,9 @@ def test_update_draws_and_agrees_with_train(lr):
 
 def test_a_diverging_run_is_drawn_not_raised():
     fig = new_figure()
-    result = update(300.0, 500, "article (standardised)", fig, hidden=16)
+    result = update(300.0, 500, "standardised article", fig, hidden=16)
     with pytest.raises(TrainingDiverged) as caught:
-        train(make_model("article (standardised)", 16), *load("article (standardised)"),
+        train(make_model("standardised article", 16), *load("standardised article"),
               lr=300.0, epochs=500)
     assert result.diverged_at == caught.value.epoch
     assert result.final_loss is None and regime(result) == "diverges"
@@ -102,7 +102,7 @@ def test_every_data_set_has_a_model_that_fits_it(dataset):
     x, labels = load(dataset)
     model = make_model(dataset)
     assert model.forward(x).shape == (len(x), int(labels.max()) + 1)
-    if dataset.startswith("article"):  # the article's single Linear layer
+    if dataset in ("article", "standardised article"):  # the article's single Linear layer
         assert len(model.layers) == 1 and isinstance(model.layers[0], Linear)
     result = update(0.1, 20, dataset)
     assert result.history.shape == (20,)
@@ -158,7 +158,7 @@ def test_static_slider_one_caption_per_frame_and_an_accessible_name():
     assert len(labels) == len(lrs)
     for lr, label in zip(lrs, labels, strict=True):
         result = run(lr, 100)
-        assert label.startswith(f"learning rate = {lr:g} (article data): {regime(result)};")
+        assert label.startswith(f"learning rate = {lr:g} (article data, one Linear layer): {regime(result)};")
     # each frame's caption is printed once: one caption element above the player (the
     # pictures carry none, see the next test)
     assert page.count('class="lr-frame-label"') == 1
