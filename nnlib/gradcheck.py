@@ -7,9 +7,9 @@ that a hand-written backward agrees with the derivative of its forward.
 import numpy as np
 
 
-def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """d f(x) / dx by central differences:
-    (f(x + eps) - f(x - eps)) / (2 eps), entry by entry.
+    (f(x + h) - f(x - h)) / (2 h), entry by entry, with a small step h.
 
     ``f`` takes no argument and reads ``x``, which is perturbed in place and
     restored.
@@ -17,12 +17,12 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(x.shape):
         original = x[index]
-        x[index] = original + eps
+        x[index] = original + h
         f_plus = f()
-        x[index] = original - eps
+        x[index] = original - h
         f_minus = f()
         x[index] = original
-        grad[index] = (f_plus - f_minus) / (2 * eps)
+        grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
 
 

@@ -44,8 +44,8 @@ class CrossEntropy:
         instead, on purpose: a confidently wrong network must still be told
         to raise p. Above epsilon the two agree exactly.
         """
-        batch, classes = self.probs.shape
-        grad = -one_hot(self.labels, classes, self.probs.dtype) / self.probs
+        batch, n_classes = self.probs.shape
+        grad = -one_hot(self.labels, n_classes, self.probs.dtype) / self.probs
         return grad / batch  # the loss is a mean, so is its gradient
 
 

@@ -46,11 +46,11 @@ class Softmax(Layer):
         J[n, i, j] = dp_i / dz_j = p_i (delta_ij - p_j).
         """
         require_forward(self.probs, self)
-        batch, classes = self.probs.shape
+        batch, n_classes = self.probs.shape
         # p_i along each row
-        p_i = repeat(self.probs, "n i -> n i j", j=classes)
+        p_i = repeat(self.probs, "n i -> n i j", j=n_classes)
         # the same numbers, p_j along each row
         p_j = rearrange(p_i, "n i j -> n j i")
-        eye = repeat(np.eye(classes, dtype=self.probs.dtype), "i j -> n i j",
+        eye = repeat(np.eye(n_classes, dtype=self.probs.dtype), "i j -> n i j",
                      n=batch)
         return p_i * (eye - p_j)
