@@ -1,0 +1,124 @@
+"""Comparing an answer with the right one: one measure, one promise.
+
+An answer is right when its relative error against nnlib's reference,
+||got - expected|| / (||got|| + ||expected||) (``gradcheck.rel_error``, the
+book's own measure), is below ``TOLERANCE``. Each sentence below says what
+differs: the type, the shape (naming a transpose or an extra axis when the
+numbers are right), a non-finite entry, or the worst entry.
+"""
+
+import itertools
+
+import numpy as np
+
+from nnlib.exercises.reading import Reading
+
+# The accuracy every checker promises: any right formula, in float64 or in
+# float32 on well-conditioned inputs, gets well below it; every known
+# mistake is far above it.
+TOLERANCE = 1e-6
+
+
+def rel_error(a: np.ndarray, b: np.ndarray) -> float:
+    """``gradcheck.rel_error`` for two finite arrays of one shape, in
+    extended precision so that huge entries do not overflow the norms."""
+    a, b = np.asarray(a, np.longdouble), np.asarray(b, np.longdouble)
+    scale = np.linalg.norm(a.ravel()) + np.linalg.norm(b.ravel())
+    return 0.0 if scale == 0 else float(np.linalg.norm((a - b).ravel())
+                                        / scale)
+
+
+def same(got, candidate, scale: float = 0.0) -> bool:
+    """True when ``got`` is ``candidate``: same shape, non-finite entries in
+    the same places, the rest within ``TOLERANCE`` (relative to their
+    norms plus ``scale``, the norm of the right answer, so that a candidate
+    of zeros matches rounding noise)."""
+    if got is None or candidate is None:
+        return False
+    try:
+        with np.errstate(all="ignore"):
+            got = np.asarray(got, dtype=np.float64)
+            candidate = np.asarray(candidate, dtype=np.float64)
+            if got.shape != candidate.shape:
+                return False
+            finite = np.isfinite(candidate)
+            if not np.array_equal(np.isfinite(got), finite):
+                return False
+            g, c = got[~finite], candidate[~finite]  # inf, -inf or nan
+            if not ((g == c) | (np.isnan(g) & np.isnan(c))).all():
+                return False
+            a, b = got[finite], candidate[finite]
+            return rel_error(a, b) <= TOLERANCE or (
+                scale > 0 and np.linalg.norm(a - b) <= TOLERANCE * scale)
+    except Exception:
+        return False
+
+
+def compare(name: str, got: Reading, expected: np.ndarray) -> str | None:
+    """None when ``got`` is right; else one sentence saying what differs."""
+    if got.problem:
+        return got.problem
+    array = got.array
+    if array.shape != expected.shape:
+        return _shape_message(name, array, expected)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        return (f"{name} contains {array[where]} (not a finite number) at "
+                f"index {list(where)}; entries not finite: {int(bad.sum())} "
+                f"of {array.size}")
+    error = rel_error(array, expected)
+    if error <= TOLERANCE:
+        return None
+    if array.ndim >= 2:
+        for order in _orders(array.ndim):
+            if same(array.transpose(order), expected):
+                return (f"{name} has the right numbers with its axes in the "
+                        f"wrong order: transpose{order} gives the right "
+                        f"answer")
+    message = _worst_entry(name, array, expected, error)
+    if got.dtype is not None and got.dtype.kind in "biu" and not np.allclose(
+            expected, np.round(expected)):
+        message += (f". {name} has integer dtype {got.dtype}, so fractions "
+                    f"were cut off: was it built from an integer array?")
+    return message
+
+
+def _orders(ndim: int):
+    return [order for order in itertools.permutations(range(ndim))
+            if order != tuple(range(ndim))]
+
+
+def _shape_message(name: str, array: np.ndarray,
+                   expected: np.ndarray) -> str:
+    message = f"{name} has shape {array.shape}; expected {expected.shape}"
+    if array.ndim == 0:
+        message = (f"{name} is a single number; expected an array of shape "
+                   f"{expected.shape}")
+    elif array.ndim == expected.ndim:
+        for order in _orders(array.ndim):
+            if same(array.transpose(order), expected):
+                return message + (" (it is the transpose of the right "
+                                  "answer)" if array.ndim == 2 else
+                                  f" (right numbers, axes in the wrong "
+                                  f"order: transpose{order} fixes it)")
+    if array.size == expected.size and same(array.reshape(expected.shape),
+                                            expected):
+        extra = np.squeeze(array).shape == np.squeeze(expected).shape
+        message += (" (the right numbers with an extra axis of length 1: "
+                    "np.ravel or np.squeeze removes it)" if extra else
+                    " (the right numbers, arranged in the wrong shape)")
+    return message
+
+
+def _worst_entry(name: str, array: np.ndarray, expected: np.ndarray,
+                 error: float) -> str:
+    off = np.abs(array - expected)
+    worst = np.unravel_index(np.argmax(off), array.shape)
+    differing = int((off > TOLERANCE * np.abs(expected).max()).sum())
+    index = list(int(i) for i in worst) if array.ndim else ""
+    # + 0.0: no "-0" in the message
+    return (f"{name}{index} is {array[worst] + 0.0:.6g}; expected "
+            f"{expected[worst] + 0.0:.6g} (off by {off[worst]:.3g}); "
+            f"{max(differing, 1)} of {array.size} entries differ; relative "
+            f"error {error:.2g} (a right answer gives < {TOLERANCE:g})")

@@ -1,0 +1,174 @@
+"""Layers' backward passes: Linear (chapter 5) and ReLU (chapter 7).
+
+The references are nnlib's own layers; the numerical gradients come from
+``nnlib.gradcheck`` through ``cases.layer_numeric``, which walks
+``layer.parameters()``.
+"""
+
+import functools
+
+import numpy as np
+
+from nnlib.activations import ReLU
+from nnlib.exercises.cases import (
+    generator,
+    layer_gradients,
+    layer_numeric,
+    matmul_hint,
+)
+from nnlib.exercises.grading import (
+    CheckResult,
+    Exercise,
+    Mistake,
+    finish,
+    grade,
+    is_,
+    make_case,
+    matches,
+)
+from nnlib.linear import Linear
+
+# --- Chapter 5: the Linear layer ---------------------------------------------
+
+
+def _linear(w: np.ndarray) -> Linear:
+    """nnlib's Linear with weights ``w`` (its bias does not change any
+    gradient)."""
+    layer = Linear(*w.shape, dtype=w.dtype)
+    layer.w = np.array(w)
+    return layer
+
+
+def _renamed(gradients: dict) -> dict:
+    return {"dx": gradients["x"], "dw": gradients["w"],
+            "db": gradients["b"]}
+
+
+@functools.cache
+def _linear_exercise() -> Exercise:
+    def reference(x, w, grad):
+        return _renamed(layer_gradients(_linear(w), x, grad))
+
+    def numeric(x, w, grad):
+        return _renamed(layer_numeric(_linear(w), x, grad))
+
+    rng = generator()
+    shapes = [(5, 4, 3, "", np.float64), (3, 2, 6, "", np.float64),
+              (1, 3, 2, "a batch of 1: ", np.float64),
+              (4, 3, 5, "float32: ", np.float32),
+              (2, 3, 3, "square w: ", np.float64),
+              (3, 2, 3, "batch = outputs: ", np.float64)]
+    cases = []
+    for batch, n_in, n_out, note, dtype in shapes:
+        x, w, grad = (rng.normal(size=shape).astype(dtype) for shape in
+                      [(batch, n_in), (n_in, n_out), (batch, n_out)])
+        cases.append(make_case(f"{note}batch {batch}, {n_in} inputs, "
+                               f"{n_out} outputs", (x, w, grad), reference,
+                               numeric=numeric))
+
+    def x(c):
+        return c.args[0].astype(np.float64)
+
+    def w(c):
+        return c.args[1].astype(np.float64)
+
+    def g(c):
+        return c.args[2].astype(np.float64)
+
+    mistakes = (
+        Mistake("dx and dw are swapped: return them in the order "
+                "(dx, dw, db)",
+                lambda c, got: matches(c, got, "dx", c.expected["dw"])
+                and matches(c, got, "dw", c.expected["dx"])),
+        Mistake("dx is dL/dW (x.T @ grad, shape (in, out)): the article's "
+                "Linear.backward returns the weight gradient. The layer "
+                "below produced x, so it needs dL/dx = grad @ w.T, shape "
+                "(batch, in)", is_("dx", lambda c: x(c).T @ g(c))),
+        Mistake("dx = grad @ w: w needs a transpose, dx = grad @ w.T "
+                "(batch, out) @ (out, in)", is_("dx", lambda c: g(c) @ w(c))),
+        Mistake("db is not summed over the batch: every row used the same "
+                "b, so db = grad.sum(axis=0), shape (out,)",
+                is_("db", lambda c: g(c))),
+        Mistake("db is averaged over the batch; sum it (the loss already "
+                "divided by the batch, so grad carries the 1/batch)",
+                is_("db", lambda c: g(c).mean(axis=0))),
+        Mistake("db is summed over axis 1 (the outputs): sum over the "
+                "batch, axis 0, which gives one entry per output",
+                is_("db", lambda c: g(c).sum(axis=1))),
+        Mistake("dw is divided by the batch: grad already carries the 1/B "
+                "of the mean loss, so dw = x.T @ grad",
+                is_("dw", lambda c: x(c).T @ g(c) / len(g(c)))),
+    )
+    return Exercise(args=("x", "w", "grad"), outputs=("dx", "dw", "db"),
+                    cases=tuple(cases), mistakes=mistakes,
+                    reference=reference, hints=(matmul_hint,))
+
+
+def check_linear_backward(fn, *, verbose: bool = True) -> CheckResult:
+    """Check ``fn(x, w, grad) -> (dx, dw, db)`` for the layer y = x @ w + b.
+
+    x: (batch, in), w: (in, out), grad = dL/dy: (batch, out). Returns
+    dx = dL/dx: (batch, in), dw = dL/dw: (in, out), db = dL/db: (out,).
+    """
+    return finish(grade(fn, _linear_exercise()), verbose)
+
+
+# --- Chapter 7: ReLU ---------------------------------------------------------
+
+
+@functools.cache
+def _relu_exercise() -> Exercise:
+    def reference(x, grad):
+        return {"dL/dx": layer_gradients(ReLU(), x, grad)["x"]}
+
+    def numeric(x, grad):
+        return {"dL/dx": layer_numeric(ReLU(), x, grad)["x"]}
+
+    rng = generator()
+    cases = []
+    for shape, note, dtype in [((5, 4), "", np.float64),
+                               ((3, 7), "", np.float64),
+                               ((1, 5), "a batch of 1: ", np.float64),
+                               ((4, 6), "float32: ", np.float32)]:
+        # x kept away from 0, where ReLU has a kink
+        x = (rng.choice([-1.0, 1.0], size=shape)
+             * rng.uniform(0.2, 2.0, size=shape)).astype(dtype)
+        grad = rng.normal(size=shape).astype(dtype)
+        cases.append(make_case(f"{note}x and grad of shape {shape}",
+                               (x, grad), reference, numeric=numeric))
+    out = "dL/dx"
+
+    def x(c):
+        return c.args[0].astype(np.float64)
+
+    def g(c):
+        return c.args[1].astype(np.float64)
+
+    mistakes = (
+        Mistake("grad passes through unchanged: ReLU's slope is 0 where "
+                "x <= 0, so those entries must be 0", is_(out, g)),
+        Mistake("multiplied by the output max(x, 0) instead of the slope: "
+                "the slope is 1 where x > 0 and 0 elsewhere, i.e. (x > 0)",
+                is_(out, lambda c: g(c) * np.maximum(x(c), 0))),
+        Mistake("multiplied by x: the slope of max(x, 0) is 1 (not x) "
+                "where x > 0", is_(out, lambda c: g(c) * x(c))),
+        Mistake("returned the slope (x > 0) without multiplying by grad "
+                "(chain rule)", is_(out, lambda c: (x(c) > 0) * 1.0)),
+        Mistake("the mask is inverted: the gradient flows where x > 0",
+                is_(out, lambda c: g(c) * (x(c) < 0))),
+        Mistake("ReLU applied to the gradient: the mask comes from the "
+                "input x, not from the sign of grad",
+                is_(out, lambda c: np.maximum(g(c), 0))),
+    )
+    return Exercise(args=("x", "grad"), outputs=(out,), cases=tuple(cases),
+                    mistakes=mistakes, reference=reference)
+
+
+def check_relu_backward(fn, *, verbose: bool = True) -> CheckResult:
+    """Check ``fn(x, grad) -> dL/dx`` for y = max(x, 0).
+
+    x: the forward input, (batch, features); grad = dL/dy, same shape.
+    Returns dL/dx, same shape: grad where x > 0, 0 elsewhere. (The tests
+    keep x away from 0, where ReLU has a kink.)
+    """
+    return finish(grade(fn, _relu_exercise()), verbose)
