@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 VALUE_COLOR = "tab:green"
 GRAD_COLOR = "tab:red"
-BOX_WIDTH, BOX_HEIGHT = 1.55, 0.95  # data units: place nodes ~2.2 apart
+BOX_WIDTH, BOX_HEIGHT = 1.75, 1.0  # data units: place nodes ~2.6 apart
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def draw_node(ax, node: Node) -> None:
     top = y + step * (len(lines) - 1) / 2
     for row, (text, color, weight) in enumerate(lines):
         ax.text(x, top - row * step, text, color=color, fontweight=weight,
-                ha="center", va="center", fontsize=11, zorder=3)
+                ha="center", va="center", fontsize=13, zorder=3)
 
 
 def draw_edge(ax, tail: Node, head: Node, label: str | None = None) -> None:
@@ -70,9 +70,16 @@ def draw_edge(ax, tail: Node, head: Node, label: str | None = None) -> None:
     ax.add_patch(FancyArrowPatch(
         start, end, arrowstyle="-|>", mutation_scale=14, linewidth=1.2,
         color="0.25", shrinkA=2, shrinkB=2, zorder=1))
-    if label:
-        middle = (start + end) / 2
-        ax.text(*middle, label, fontsize=9.5, ha="center", va="center",
+    if label:  # beside the arrow's middle, on its left-hand side
+        direction = (end - start) / np.linalg.norm(end - start)
+        side = np.array([-direction[1], direction[0]])
+        beside = (start + end) / 2 + 0.1 * side
+        # the text grows away from the arrow
+        ha = "center" if abs(side[0]) < 0.3 else (
+            "left" if side[0] > 0 else "right")
+        va = "center" if abs(side[1]) < 0.3 else (
+            "bottom" if side[1] > 0 else "top")
+        ax.text(*beside, label, fontsize=11.5, ha=ha, va=va,
                 color="0.2", zorder=3,
                 bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
 
@@ -120,5 +127,5 @@ def draw_graph(nodes: list[Node], edges: list[tuple[str, str]], *,
         ax.legend(handles, ["forward value",
                             "gradient \u2202L/\u2202(node), from backward"],
                   loc="lower center", ncol=2, frameon=False,
-                  fontsize=10, handletextpad=0.3)
+                  fontsize=12, handletextpad=0.3)
     return ax.figure
