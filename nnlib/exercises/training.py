@@ -261,16 +261,18 @@ def _why(truth: str) -> str:
             f"bounded: each entry of P - Y lies in [-1, 1] and every "
             f"|x| <= {largest:g}, so one step moves a weight by at most "
             f"lr * {largest:g} = {step:g}; in {EPOCHS} epochs a weight "
-            f"can reach at most {EPOCHS * step:g}, far from overflowing, "
+            f"can grow by at most {EPOCHS * step:g}, far from overflowing, "
             f"and the loss is computed stably. ")
     if large["history"].upward_steps:
         text += ("The large steps do overshoot (the loss jumps up at "
                  "times), ")
     if truth == "lower":
-        text += ("but the data are separable: once a line separates the "
-                 "classes, each step grows the weights along it, the "
-                 "probabilities get more certain and the loss keeps "
-                 "falling toward 0.")
+        text += ("but the data " if large["history"].upward_steps
+                 else "The data ")
+        text += ("are separable: once a line separates the "
+                 "classes, the steps grow the weights along it, the "
+                 "probabilities get more certain, and the loss heads to "
+                 "0.")
     else:
         text += "and at this rate the overshoots win."
     return text
