@@ -122,3 +122,57 @@ def _worst_entry(name: str, array: np.ndarray, expected: np.ndarray,
             f"{expected[worst] + 0.0:.6g} (off by {off[worst]:.3g}); "
             f"{max(differing, 1)} of {array.size} entries differ; relative "
             f"error {error:.2g} (a right answer gives < {TOLERANCE:g})")
+
+
+def dtype_reason(name, readings, case, exercise) -> str | None:
+    """The message for an answer that is as close as float32 (or float16)
+    allows, on a case where that precision cannot reach TOLERANCE: the
+    answer is float32 itself, or float64 computed from inputs that went
+    through float32."""
+    if exercise.reference is None:
+        return None
+    for out, reading in readings.items():
+        expected = case.expected[out]
+        if (reading.array is None or reading.array.shape != expected.shape
+                or not np.isfinite(reading.array).all()):
+            continue
+        error = rel_error(reading.array, expected)
+        dtype = reading.dtype
+        low = dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
+        if low and np.finfo(dtype).eps > TOLERANCE:  # float16
+            eps = float(np.finfo(dtype).eps)
+            return None if error > 10 * eps else (
+                f"✗ {name} returns {dtype}, which keeps about "
+                f"{int(-np.log10(eps))} significant digits (machine epsilon "
+                f"{eps:.1e}): it cannot reach the accuracy the checker asks "
+                f"for (relative error < {TOLERANCE:g}; yours is "
+                f"{error:.1e}). Compute in float64.")
+        best = _float32_error(exercise, case, out, computed_in_32=low)
+        if best is None or best <= TOLERANCE or error > 10 * best:
+            continue
+        where = (f"{name} computes in {dtype}" if low else
+                 f"{name}'s {out} is what the inputs give once rounded to "
+                 f"float32")
+        return (f"✗ {where}, and float32 cannot reach the accuracy the "
+                f"checker asks for on this test case: your {out} has "
+                f"relative error {error:.1e}, and even nnlib's reference "
+                f"{'computed in float32' if low else 'on those inputs'} has "
+                f"{best:.1e} (a right answer gives < {TOLERANCE:g}). Keep "
+                f"the inputs' float64 (no .astype(np.float32)).")
+    return None
+
+
+def _float32_error(exercise, case, out, computed_in_32) -> float | None:
+    """The relative error of nnlib's reference when the case's float
+    inputs are rounded to float32 (and, if asked, computed in float32)."""
+    try:
+        rounded = []
+        for arg in case.args:
+            if isinstance(arg, np.ndarray) and arg.dtype.kind == "f":
+                arg = arg.astype(np.float32)
+                arg = arg if computed_in_32 else arg.astype(np.float64)
+            rounded.append(arg)
+        got = np.asarray(exercise.reference(*rounded)[out], np.float64)
+        return rel_error(got, case.expected[out])
+    except Exception:
+        return None

@@ -28,7 +28,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnlib.exercises.compare import TOLERANCE, compare, rel_error, same
+from nnlib.exercises.compare import (
+    TOLERANCE,
+    compare,
+    dtype_reason,
+    rel_error,
+    same,
+)
+from nnlib.exercises.inputs import changed_input, fresh, written_input
 from nnlib.exercises.reading import (
     failing_line,
     is_stub,
@@ -195,17 +202,17 @@ def _grade(fn, name: str, exercise: Exercise) -> CheckResult:
     numeric_errors = []
     for case in exercise.cases:
         # read-only copies: a write into an input raises at once
-        args = tuple(_fresh(arg, read_only=True) for arg in case.args)
+        args = tuple(fresh(arg, read_only=True) for arg in case.args)
         try:
             raw = fn(*args)
         except Exception as error:  # the reader's bug, told as a message
             if isinstance(error, NotImplementedError) and is_stub(fn):
                 return not_implemented(name)
-            writer = _written_input(fn, case, arg_names)
+            writer = written_input(fn, case, arg_names)
             if writer:
                 return _mutation_verdict(fn, name, writer, case, error)
             return _error_verdict(fn, name, error, case, args, exercise)
-        changed = _changed_input(arg_names, case.args, args)
+        changed = changed_input(arg_names, case.args, args)
         if changed:  # e.g. through a view that was made writeable
             return _mutation_verdict(fn, name, changed, case)
         if raw is None or (isinstance(raw, (tuple, list)) and raw
@@ -226,42 +233,6 @@ def _grade(fn, name: str, exercise: Exercise) -> CheckResult:
     return verdict(True, message + ".")
 
 
-def _fresh(arg, read_only: bool = False):
-    """A copy for the reader: the case's own arguments never change."""
-    if not isinstance(arg, np.ndarray):
-        return copy.deepcopy(arg)
-    arg = arg.copy()
-    arg.setflags(write=not read_only)
-    return arg
-
-
-def _written_input(fn, case, names) -> str | None:
-    """Which input ``fn`` writes into, found by running it again on
-    writeable copies (and, if no value changed, with one input read-only at
-    a time); None if it fails for another reason."""
-    copies = tuple(_fresh(arg) for arg in case.args)
-    try:
-        fn(*copies)
-    except Exception:  # it fails anyway: not a write into an input
-        return None
-    changed = _changed_input(names, case.args, copies)
-    if changed:
-        return changed
-    for index, (name, arg) in enumerate(zip(names, case.args, strict=False)):
-        if not isinstance(arg, np.ndarray):
-            continue
-        trial = tuple(_fresh(a, read_only=i == index)
-                      for i, a in enumerate(case.args))
-        try:
-            fn(*trial)
-        except Exception:
-            return (f"`{name}` in place: it writes into it (here the values "
-                    f"happened to stay the same). The caller's array is not "
-                    f"yours to change: build a new array (no out={name}), "
-                    f"or copy first: {name} = {name}.copy()")
-    return None
-
-
 def _mutation_verdict(fn, name, changed, case, error=None) -> CheckResult:
     lines = [f"✗ {name} changed its input {changed}"]
     line = failing_line(error, fn) if error is not None else None
@@ -269,29 +240,6 @@ def _mutation_verdict(fn, name, changed, case, error=None) -> CheckResult:
         lines.append(f"  at: {line}")
     lines.append(f"  test case: {case.description}")
     return verdict(False, *lines)
-
-
-def _changed_input(names, originals, args) -> str | None:
-    """Which array argument the reader's function changed, and where."""
-    for name, before, after in zip(names, originals, args, strict=False):
-        if not isinstance(before, np.ndarray):
-            continue
-        if after.shape != before.shape:
-            return (f"`{name}` in place: its shape went from {before.shape} "
-                    f"to {after.shape}. Reshape a view (y = {name}.reshape"
-                    f"(...)) instead of setting {name}.shape")
-        with np.errstate(all="ignore"):
-            differs = ~((after == before) | (np.isnan(after)
-                                              & np.isnan(before)))
-        if differs.any():
-            where = tuple(int(i) for i in np.argwhere(differs)[0])
-            return (f"`{name}` in place ({name}{list(where)} was "
-                    f"{before[where] + 0:.4g}, now {after[where] + 0:.4g}). "
-                    f"The caller's array is overwritten, which breaks the "
-                    f"next cells that use it. Build a new array "
-                    f"(y = {name} * 2, not {name} *= 2; no out={name}), or "
-                    f"copy first: {name} = {name}.copy()")
-    return None
 
 
 def _error_verdict(fn, name, error, case, args, exercise) -> CheckResult:
@@ -361,9 +309,9 @@ def _grade_outputs(name, raw, case, args, exercise):
                                   f"or .detach().numpy() for a tensor): "
                                   f"the next cells use NumPy.")
         return list(errors.values())
-    dtype_reason = _dtype_reason(name, readings, case, exercise)
-    if dtype_reason:
-        return verdict(False, dtype_reason,
+    precision = dtype_reason(name, readings, case, exercise)
+    if precision:
+        return verdict(False, precision,
                        f"  test case: {case.description}")
     lines = [f"✗ {name} is not right yet.",
              f"  test case: {case.description}"]
@@ -392,57 +340,3 @@ def _numeric_errors(got: dict, case: Case) -> dict[str, float]:
             for out, numeric in case.numeric.items()
             if got.get(out) is not None and got[out].shape == numeric.shape
             and np.isfinite(got[out]).all()}
-
-
-def _dtype_reason(name, readings, case, exercise) -> str | None:
-    """The message for an answer that is as close as float32 (or float16)
-    allows, on a case where that precision cannot reach TOLERANCE: the
-    answer is float32 itself, or float64 computed from inputs that went
-    through float32."""
-    if exercise.reference is None:
-        return None
-    for out, reading in readings.items():
-        expected = case.expected[out]
-        if (reading.array is None or reading.array.shape != expected.shape
-                or not np.isfinite(reading.array).all()):
-            continue
-        error = rel_error(reading.array, expected)
-        dtype = reading.dtype
-        low = dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
-        if low and np.finfo(dtype).eps > TOLERANCE:  # float16
-            eps = float(np.finfo(dtype).eps)
-            return None if error > 10 * eps else (
-                f"✗ {name} returns {dtype}, which keeps about "
-                f"{int(-np.log10(eps))} significant digits (machine epsilon "
-                f"{eps:.1e}): it cannot reach the accuracy the checker asks "
-                f"for (relative error < {TOLERANCE:g}; yours is "
-                f"{error:.1e}). Compute in float64.")
-        best = _float32_error(exercise, case, out, computed_in_32=low)
-        if best is None or best <= TOLERANCE or error > 10 * best:
-            continue
-        where = (f"{name} computes in {dtype}" if low else
-                 f"{name}'s {out} is what the inputs give once rounded to "
-                 f"float32")
-        return (f"✗ {where}, and float32 cannot reach the accuracy the "
-                f"checker asks for on this test case: your {out} has "
-                f"relative error {error:.1e}, and even nnlib's reference "
-                f"{'computed in float32' if low else 'on those inputs'} has "
-                f"{best:.1e} (a right answer gives < {TOLERANCE:g}). Keep "
-                f"the inputs' float64 (no .astype(np.float32)).")
-    return None
-
-
-def _float32_error(exercise, case, out, computed_in_32) -> float | None:
-    """The relative error of nnlib's reference when the case's float
-    inputs are rounded to float32 (and, if asked, computed in float32)."""
-    try:
-        rounded = []
-        for arg in case.args:
-            if isinstance(arg, np.ndarray) and arg.dtype.kind == "f":
-                arg = arg.astype(np.float32)
-                arg = arg if computed_in_32 else arg.astype(np.float64)
-            rounded.append(arg)
-        got = np.asarray(exercise.reference(*rounded)[out], np.float64)
-        return rel_error(got, case.expected[out])
-    except Exception:
-        return None
