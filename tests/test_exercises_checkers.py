@@ -127,6 +127,14 @@ def ce_backward_indexed(probs, labels):
     return grad
 
 
+def ce_backward_loop(probs, labels):
+    batch, n_classes = probs.shape
+    grad = np.zeros((batch, n_classes))
+    for n in range(batch):
+        grad[n, labels[n]] = -1 / (batch * probs[n, labels[n]])
+    return grad
+
+
 def ce_backward_clips_in_place(probs, labels):
     np.clip(probs, 1e-12, 1.0, out=probs)
     return -one_hot(labels, probs.shape[1]) / probs / len(labels)
@@ -142,6 +150,15 @@ def fused_indexed(logits, labels):  # chapter 2's solution with the max subtract
     grad = exps / exps.sum(axis=1, keepdims=True)
     grad[np.arange(batch), labels] -= 1
     return grad / batch
+
+
+def fused_loop(logits, labels):
+    grad = []
+    for row, label in zip(logits.tolist(), labels.tolist(), strict=True):
+        exps = [np.exp(v - max(row)) for v in row]
+        probs = [e / sum(exps) for e in exps]
+        grad.append([(p - (k == label)) / len(labels) for k, p in enumerate(probs)])
+    return grad
 
 
 def fused_no_shift(logits, labels):  # chapter 2's solution before the stability section
@@ -240,6 +257,11 @@ def bce_before_cancelling(z, y):
     return -(y / s - (1 - y) / (1 - s)) * s * (1 - s) / len(z)
 
 
+def bce_bitwise_not(z, labels):  # ~labels meant as 1 - labels
+    s = sigmoid(z)
+    return -(labels / s - ~labels / (1 - s)) * s * (1 - s) / len(z)
+
+
 def bce_clips_z_in_place(z, labels):
     np.clip(z, -500, 500, out=z)
     return (sigmoid(z) - labels) / len(z)
@@ -283,11 +305,13 @@ RIGHT = [
     (ex.check_cross_entropy_backward, ce_backward_indexed),
     (ex.check_cross_entropy_backward, lambda p, y: np.where(
         np.arange(p.shape[1]) == y[:, None], -1 / (len(y) * p), 0.0)),
+    (ex.check_cross_entropy_backward, ce_backward_loop),
     (ex.check_cross_entropy_backward, float32(ce_backward)),
     (ex.check_fused_gradient, fused),
     (ex.check_fused_gradient, fused_indexed),
     (ex.check_fused_gradient, lambda z, y: (scipy.special.softmax(z, axis=1)
                                             - np.eye(z.shape[1])[y]) / len(y)),
+    (ex.check_fused_gradient, fused_loop),
     (ex.check_fused_gradient, float32(fused_indexed)),
     (ex.check_linear_backward, linear),
     (ex.check_linear_backward, linear_loops),
@@ -452,6 +476,7 @@ WRONG = [
      "labels went through the sigmoid"),
     (ex.check_bce_gradient, lambda z, y: np.mean(np.logaddexp(0, z) - y * z), "a single number"),
     (ex.check_bce_gradient, bce_clips_z_in_place, "changed its input `z` in place"),
+    (ex.check_bce_gradient, bce_bitwise_not, "~labels is not 1 - labels"),
 ]
 
 

@@ -9,6 +9,7 @@ gradient of ``nnlib.gradcheck``), prints what it found and returns a
 
 - ``grading``: the one framework (cases, known mistakes, the verdict);
   ``reading`` and ``compare`` read any return value and compare it;
+  ``inputs`` gives the reader read-only copies and names a changed input;
   ``cases`` holds what several checkers share;
 - one module per topic: ``encoding`` (chapter 1), ``softmax`` (chapters 2,
   4, 8), ``losses`` (chapters 2, 3 and the binary cross-entropy),

@@ -297,6 +297,10 @@ def _bce_exercise() -> Exercise:
                 lambda c, got: c.tag == "wide" and got.get(out) is not None
                 and not np.isfinite(got[out]).all()
                 and np.isfinite(got[out][np.abs(z(c)) < 700]).all()),
+        Mistake("~labels is not 1 - labels: on integers ~ is the bitwise "
+                "not, ~0 = -1 and ~1 = -2. Write 1 - labels (and simplify: "
+                "the answer is (s - y) / B)",
+                is_(out, lambda c: -(s(c) + y(c)) / batch(c))),
         Mistake("forgot the sigmoid: used z where s(z) = 1 / (1 + e^-z) "
                 "belongs", is_(out, lambda c: (z(c) - y(c)) / batch(c))),
         Mistake("the labels went through the sigmoid too: they are "
