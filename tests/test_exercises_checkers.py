@@ -363,6 +363,8 @@ WRONG = [
     (ex.check_softmax, lambda x: np.exp(x - row_max(x)) / np.exp(x - row_max(x)).sum(),
      "sum of the whole batch"),
     (ex.check_softmax, lambda x: np.log(stable(x)), "log-probabilities"),
+    (ex.check_softmax, lambda x: np.exp(x - np.log(np.exp(x).sum(axis=1, keepdims=True))),
+     "log-sum-exp without its max"),
     (ex.check_softmax, softmax_no_keepdims, "hint: did you forget keepdims=True?"),
     (ex.check_softmax, softmax_changes_x, "changed its input `x` in place"),
     (ex.check_softmax, float32(stable), "what the inputs give once rounded to float32"),

@@ -151,6 +151,21 @@ def steps_the_layers(model, x, labels, lr, epochs):  # the old API: step(model.l
     return losses
 
 
+def replaces_the_param_value(model, x, labels, lr, epochs):
+    losses = []
+    for _ in range(epochs):
+        losses.append(model.loss_and_backward(x, labels))
+        for param in model.parameters():
+            param.value = param.value - lr * param.grad
+    return losses
+
+
+def sets_a_weight_to_none(model, x, labels, lr, epochs):
+    losses = loop(model, x, labels, lr, epochs)
+    model.layers[0].w = None
+    return losses
+
+
 def trains_a_copy(model, x, labels, lr, epochs):
     model = copy.deepcopy(model)  # "so that I do not break the caller's model"
     return loop(model, x, labels, lr, epochs)
@@ -191,7 +206,10 @@ def returns_model_too(model, x, labels, lr, epochs):
 
 
 WRONG_LOOPS = [
-    (no_step, "the loss never changes"),
+    (no_step, "the parameters never change, so neither does the loss"),
+    (lambda model, x, labels, lr, epochs: np.full(epochs, np.nan), "the parameters never change"),
+    (lambda model, x, labels, lr, epochs: iter(loop(model, x, labels, lr, epochs)),
+     "an iterator: np.array(list(...))"),
     (uphill, "the loss rises"),
     (after_step, "one epoch off"),
     (one_late, "one epoch off"),
@@ -207,6 +225,8 @@ WRONG_LOOPS = [
     (every_layer_has_w, "hint: ReLU layers have no parameters"),
     (steps_the_layers, "hint: SGD.step takes model.parameters()"),
     (trains_a_copy, "your function trained a copy"),
+    (replaces_the_param_value, "hint: a Param cannot be given a new array"),
+    (sets_a_weight_to_none, "layers[0].w is None"),
     (column_history, "extra axis"),
     (list_of_arrays, "extra axis"),
     (per_sample, "one loss per sample"),

@@ -16,6 +16,7 @@ import inspect
 import textwrap
 import traceback
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,9 +56,13 @@ def _read(name: str, value) -> Reading:
     if value is None:
         return Reading(problem=f"{name} is None")
     if isinstance(value, (str, bytes, dict, set, frozenset)) or callable(
-            value) or inspect.isgenerator(value):
+            value):
         return Reading(problem=f"{name} should be a NumPy array of numbers; "
                                f"got {type_name(value)}")
+    if isinstance(value, Iterator):  # a generator, map, zip, iter(...)
+        return Reading(problem=f"{name} should be a NumPy array of numbers; "
+                               f"got {type_name(value)}, an iterator: "
+                               f"np.array(list(...)) turns it into one")
     foreign = (None if isinstance(value, NATIVE)  # nnlib's own: History
                or type(value).__module__.startswith("nnlib")
                else type_name(value))

@@ -68,10 +68,10 @@ def _softmax_exercise() -> Exercise:
     def x(case):
         return case.args[0].astype(np.float64)
 
-    def uniform_rows(case, got):  # clipped logits: every row flat
+    def uniform_rows(case, got):  # clipped logits: every row 1/C
         probs = got.get("probs")
         return case.tag == "large" and probs is not None and bool(
-            np.allclose(probs, probs[:, :1]))
+            np.allclose(probs, 1 / probs.shape[-1]))
 
     def log_softmax(case):
         shifted = x(case) - x(case).max(axis=1, keepdims=True)
@@ -87,6 +87,11 @@ def _softmax_exercise() -> Exercise:
                 "logits clipped (np.clip, np.minimum)? That changes them. "
                 "Subtracting each row's max changes nothing and cannot "
                 "overflow", uniform_rows),
+        Mistake("log-sum-exp without its max: np.log(np.exp(x).sum(...)) "
+                "overflows to inf just like exp(x) alone. Subtract each "
+                "row's max m first: logsumexp = m + log(sum(exp(x - m)))",
+                is_("probs", lambda c: np.exp(x(c) - np.log(np.exp(
+                    x(c)).sum(axis=1, keepdims=True))))),
         Mistake("wrong axis: your columns sum to 1; each row (one sample) "
                 "must sum to 1, so sum over axis=1",
                 is_("probs", lambda c: softmax(x(c).T).T)),

@@ -6,6 +6,7 @@ answer a question asked before running them.
 """
 
 import copy
+import dataclasses
 import functools
 
 import numpy as np
@@ -31,9 +32,11 @@ from nnlib.training import train
 STEP = "SGD(lr).step(model.parameters())"
 
 
-def _parameters(model) -> dict[str, np.ndarray]:
-    """Every parameter of ``model`` by its name, e.g. "layers[0].w"."""
-    return {param.name: param.value.copy() for param in model.parameters()}
+def _parameters(model) -> dict:
+    """Every parameter of ``model`` by its name, e.g. "layers[0].w" (a copy
+    of its array, or whatever the reader put there)."""
+    return {param.name: copy.deepcopy(param.value)
+            for param in model.parameters()}
 
 
 def _trained(model, x, labels, lr, epochs):
@@ -71,11 +74,14 @@ def _training_exercise() -> Exercise:
         return [name for name, start in _parameters(c.args[0]).items()
                 if same(got.get(name), start)]
 
-    def trained_a_copy(c, got):
+    def trained_a_copy(c, got):  # the losses fall, the model did not move
         losses = _history(got)
-        return (len(unchanged(c, got)) == len(_parameters(c.args[0]))
-                and losses is not None and losses.ndim == 1
-                and len(losses) > 1 and not flat(losses))
+        return (frozen(c, got) and losses is not None and losses.ndim == 1
+                and len(losses) > 1 and bool(np.isfinite(losses).all())
+                and losses[-1] < losses[0])
+
+    def frozen(c, got) -> bool:  # no parameter ever changed
+        return len(unchanged(c, got)) == len(_parameters(c.args[0]))
 
     def extra_axis(c, got):
         losses = _history(got)
@@ -125,9 +131,10 @@ def _training_exercise() -> Exercise:
                 "each", lambda c, got: _history(got) is not None
                 and _history(got).ndim == 1
                 and not length_is(c, got, c.args[4])),
-        Mistake(f"the loss never changes: the parameters are not updated. "
-                f"After loss_and_backward, step every parameter: "
-                f"{STEP}", lambda c, got: flat(_history(got))),
+        Mistake(f"the parameters never change, so neither does the loss: "
+                f"nothing updates them. After loss_and_backward, step "
+                f"every parameter: {STEP}",
+                lambda c, got: flat(_history(got)) or frozen(c, got)),
         Mistake(f"some parameters never change: step every parameter of "
                 f"every layer, the biases too: {STEP}, or a loop over "
                 f"model.parameters() (p.value -= lr * p.grad)", some_frozen),
@@ -147,7 +154,7 @@ def _training_exercise() -> Exercise:
     )
     return Exercise(args=("model", "x", "labels", "lr", "epochs"),
                     outputs=("losses",), cases=cases, mistakes=mistakes,
-                    hints=(_layer_hint, _order_hint),
+                    hints=(_param_hint, _layer_hint, _order_hint),
                     after=lambda args: _parameters(args[0]))
 
 
@@ -165,6 +172,14 @@ def _layer_hint(error, case, args) -> str | None:
         return (f"{kind} layers have no parameters: walk "
                 f"model.parameters() (each p.value and p.grad), or use "
                 f"{STEP}")
+    return None
+
+
+def _param_hint(error, case, args) -> str | None:
+    """A Param's value assigned anew: Params are frozen."""
+    if isinstance(error, dataclasses.FrozenInstanceError):
+        return ("a Param cannot be given a new array: change the array "
+                "itself, in place: p.value -= lr * p.grad")
     return None
 
 
