@@ -38,6 +38,8 @@ HUGE_LOGITS = np.array([[0.0, 30000.0, -30000.0, 1.0],
 # Labels with gaps: of 6 classes, 2 and 5 never appear, so ranking the
 # labels present (np.unique(..., return_inverse=True)) gives wrong columns.
 GAP_LABELS, GAP_CLASSES = np.array([0, 3, 3, 1, 4, 0, 4]), 6
+for _constant in (WIDE_LOGITS, HUGE_LOGITS, GAP_LABELS):
+    _constant.setflags(write=False)
 
 
 def generator() -> np.random.Generator:

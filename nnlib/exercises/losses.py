@@ -230,18 +230,17 @@ def _bce_exercise() -> Exercise:
 
     rng = generator()
     wide = np.array([800.0, -800.0, 800.0, -800.0, 30.0, -30.0, 0.5, -0.5])
-    specs = [(rng.normal(size=6) * 2, rng.integers(0, 2, 6), "6 samples"),
-             (rng.normal(size=1), np.array([1]), "a batch of 1"),
+    specs = [(rng.normal(size=6) * 2, rng.integers(0, 2, 6), "6 samples", ""),
+             (rng.normal(size=1), np.array([1]), "a batch of 1", ""),
              (rng.normal(size=5).astype(np.float32), rng.integers(0, 2, 5),
-              "float32 z, 5 samples"),
+              "float32 z, 5 samples", ""),
              (rng.normal(size=4), np.ones(4, dtype=np.int64),
-              "every label 1, 4 samples"),
+              "every label 1, 4 samples", ""),
              (wide, np.array([1, 0, 0, 1, 1, 0, 1, 0]),
-              f"z far from 0: {wide.tolist()}")]
+              f"z far from 0: {wide.tolist()}", "wide")]
     cases = tuple(make_case(f"{text}, labels={labels.tolist()}",
-                            (z, labels), reference, numeric=numeric,
-                            tag="wide" if text.startswith("z far") else "")
-                  for z, labels, text in specs)
+                            (z, labels), reference, numeric=numeric, tag=tag)
+                  for z, labels, text, tag in specs)
     out = "dL/dz"
 
     def z(c):
