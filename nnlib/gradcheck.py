@@ -37,26 +37,40 @@ def rel_error(a: np.ndarray, b: np.ndarray) -> float:
     return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
 
 
-def check_layer(layer, x: np.ndarray, *, seed: int = 0) -> dict[str, float]:
-    """Relative error of ``layer.backward`` for dL/dx and every parameter.
+def layer_gradients(layer, x: np.ndarray, upstream: np.ndarray) -> dict:
+    """What ``layer.backward(upstream)`` gives: {"x": dL/dx, "w": dL/dw, ...}
+    after ``layer.forward(x)``."""
+    layer.forward(x)
+    gradients = {"x": layer.backward(upstream)}
+    gradients.update({p.name: p.grad for p in layer.parameters()})
+    return gradients
 
-    The scalar checked is L = sum(forward(x) * g) for a fixed random g, so that
-    dL/d(output) = g is an arbitrary upstream gradient.
-    Returns {"x": err, "w": err, ...}.
-    """
+
+def layer_numerical_gradients(layer, x: np.ndarray,
+                              upstream: np.ndarray) -> dict:
+    """The same gradients by central differences of the scalar
+    L = sum(forward(x) * upstream), whose dL/d(output) is ``upstream``."""
     x = np.array(x, dtype=np.float64)
-    upstream = np.random.default_rng(seed).normal(size=layer.forward(x).shape)
 
     def scalar() -> float:
         return float((layer.forward(x) * upstream).sum())
 
-    layer.forward(x)
-    analytic = {"x": layer.backward(upstream)}
-    params = layer.parameters()
-    analytic.update({param.name: param.grad for param in params})
-    numeric = {"x": numerical_gradient(scalar, x)}
-    numeric.update({param.name: numerical_gradient(scalar, param.value)
-                    for param in params})
+    gradients = {"x": numerical_gradient(scalar, x)}
+    gradients.update({p.name: numerical_gradient(scalar, p.value)
+                      for p in layer.parameters()})
+    return gradients
+
+
+def check_layer(layer, x: np.ndarray, *, seed: int = 0) -> dict[str, float]:
+    """Relative error of ``layer.backward`` for dL/dx and every parameter.
+
+    The upstream gradient is a fixed random array, so that any layer output
+    is checked. Returns {"x": err, "w": err, ...}.
+    """
+    x = np.array(x, dtype=np.float64)
+    upstream = np.random.default_rng(seed).normal(size=layer.forward(x).shape)
+    numeric = layer_numerical_gradients(layer, x, upstream)
+    analytic = layer_gradients(layer, x, upstream)
     return {name: rel_error(analytic[name], numeric[name])
             for name in analytic}
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlib.exercises.grading import Mistake, matches
-from nnlib.gradcheck import numerical_gradient
 
 SEED = 0
 
@@ -53,30 +52,6 @@ def describe_rows(logits: np.ndarray) -> str:
 
 
 # --- nnlib's layers as references, with numerical gradients ------------------
-
-
-def layer_gradients(layer, x: np.ndarray, grad: np.ndarray) -> dict:
-    """What nnlib's layer gives for upstream gradient ``grad``: "x" (dL/dx)
-    and each parameter's gradient, by the parameter's name."""
-    layer.forward(x)
-    result = {"x": layer.backward(grad)}
-    result.update({p.name: p.grad for p in layer.parameters()})
-    return result
-
-
-def layer_numeric(layer, x: np.ndarray, grad: np.ndarray) -> dict:
-    """The same gradients by central differences of L = sum(forward(x) *
-    grad), the scalar ``gradcheck.check_layer`` uses: "x" and each
-    parameter, through ``layer.parameters()``."""
-    x = np.array(x, dtype=np.float64)
-
-    def scalar() -> float:
-        return float((layer.forward(x) * grad).sum())
-
-    result = {"x": numerical_gradient(scalar, x)}
-    result.update({p.name: numerical_gradient(scalar, p.value)
-                   for p in layer.parameters()})
-    return result
 
 
 # --- The look-alikes of the stable softmax -----------------------------------

@@ -1,7 +1,7 @@
 """Layers' backward passes: Linear (chapter 5) and ReLU (chapter 7).
 
 The references are nnlib's own layers; the numerical gradients come from
-``nnlib.gradcheck`` through ``cases.layer_numeric``, which walks
+``nnlib.gradcheck.layer_numerical_gradients``, which walks
 ``layer.parameters()``.
 """
 
@@ -12,8 +12,6 @@ import numpy as np
 from nnlib.activations import ReLU
 from nnlib.exercises.cases import (
     generator,
-    layer_gradients,
-    layer_numeric,
     matmul_hint,
 )
 from nnlib.exercises.grading import (
@@ -26,6 +24,7 @@ from nnlib.exercises.grading import (
     make_case,
     matches,
 )
+from nnlib.gradcheck import layer_gradients, layer_numerical_gradients
 from nnlib.linear import Linear
 
 # --- Chapter 5: the Linear layer ---------------------------------------------
@@ -50,7 +49,7 @@ def _linear_exercise() -> Exercise:
         return _renamed(layer_gradients(_linear(w), x, grad))
 
     def numeric(x, w, grad):
-        return _renamed(layer_numeric(_linear(w), x, grad))
+        return _renamed(layer_numerical_gradients(_linear(w), x, grad))
 
     rng = generator()
     shapes = [(5, 4, 3, "", np.float64), (3, 2, 6, "", np.float64),
@@ -122,7 +121,7 @@ def _relu_exercise() -> Exercise:
         return {"dL/dx": layer_gradients(ReLU(), x, grad)["x"]}
 
     def numeric(x, grad):
-        return {"dL/dx": layer_numeric(ReLU(), x, grad)["x"]}
+        return {"dL/dx": layer_numerical_gradients(ReLU(), x, grad)["x"]}
 
     rng = generator()
     cases = []
