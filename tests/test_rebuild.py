@@ -87,7 +87,7 @@ def _build_and_read(root, env) -> str:
     return (root / "_build" / "html" / "page.html").read_text(encoding="utf-8")
 
 
-def test_rebuilding_shows_a_changed_nnlib(tmp_path):
+def test_rebuilding_the_book_shows_a_changed_nnlib(tmp_path):
     """Build, change the library, build again with the README's flags: the page changes.
 
     A copy of nnlib comes first on the kernel's path through PYTHONPATH (the editable
