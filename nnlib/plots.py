@@ -185,8 +185,9 @@ def loss_limits(histories) -> tuple[float, float]:
     shown = np.clip(shown[np.isfinite(shown)], LOSS_FLOOR, LOSS_CEILING)
     if not len(shown):
         return 0.1, 10.0
-    low = 10.0 ** math.floor(math.log10(shown.min()))
-    high = 10.0 ** math.ceil(math.log10(shown.max()))
+    # a margin of 1.5x, so that no curve runs along the frame
+    low = 10.0 ** math.floor(math.log10(shown.min() / 1.5))
+    high = 10.0 ** math.ceil(math.log10(min(shown.max() * 1.5, 1e307)))
     return low, max(high, 10 * low)
 
 
