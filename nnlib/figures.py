@@ -22,6 +22,7 @@ from nnlib.experiment import (
 )
 from nnlib.plots import (
     EPOCH_LABEL,
+    LOSS_CEILING,
     LOSS_FLOOR,
     LOSS_LABEL,
     TrainingFigure,
@@ -73,23 +74,29 @@ def rendered_png(fig) -> bytes:
 
 
 def plot_runs(ax, runs: dict[str, LRResult], *,
-              title: str = "Loss per epoch") -> None:
+              title: str = "Loss per epoch",
+              legend: str = "lower left") -> None:
     """Each run's loss curve on log-log axes, labelled "name: regime".
 
     ``runs`` maps a short name (e.g. "lr = 0.1, Linear") to a result. A
     run that diverged ends with a cross at its last finite loss.
+    ``legend`` is a matplotlib location, or "outside" (right of the axes).
     """
-    for name, result in runs.items():
-        history = np.maximum(result.history, LOSS_FLOOR)
-        epochs = np.arange(1, len(history) + 1)
-        line, = ax.plot(epochs, history, linewidth=1.6,
-                        label=f"{name}: {regime(result)}")
-        if result.diverged_at is not None:
-            ax.plot(epochs[-1], history[-1], "X", markersize=9,
-                    color=line.get_color())
     ax.set(xscale="log", yscale="log", xlabel=EPOCH_LABEL, ylabel=LOSS_LABEL,
            title=title, xlim=(1, max(r.epochs for r in runs.values())))
     log_axes(ax)
     set_loss_range(ax, *loss_limits([r.history for r in runs.values()]))
-    ax.legend(fontsize="small", loc="upper left",
-              bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    for name, result in runs.items():
+        history = np.clip(result.history, LOSS_FLOOR, LOSS_CEILING)
+        epochs = np.arange(1, len(history) + 1)
+        # the range is set: no autoscaling (its margins overflow near 1e308)
+        line, = ax.plot(epochs, history, linewidth=1.6, scalex=False,
+                        scaley=False, label=f"{name}: {regime(result)}")
+        if result.diverged_at is not None:
+            ax.plot(epochs[-1], history[-1], "X", markersize=9,
+                    color=line.get_color(), scalex=False, scaley=False)
+    if legend == "outside":
+        ax.legend(fontsize="small", loc="upper left",
+                  bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    else:
+        ax.legend(fontsize="small", loc=legend)
