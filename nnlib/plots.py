@@ -145,7 +145,7 @@ def plot_decision_boundary(ax, model, x: np.ndarray, labels: np.ndarray, *,
                                   s=90, color="white", edgecolor="black",
                                   zorder=4))
         names.append("query point")
-    ax.legend(handles, names, loc="best", fontsize="small", framealpha=0.9)
+    ax.legend(handles, names, loc="best", fontsize="small", framealpha=1.0)
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
     return boundary
 
@@ -260,36 +260,51 @@ class TrainingFigure(Figure):
         """Draw the figure on its canvas, fast (the live slider's redraw).
 
         What did not change since a previous render (ticks, labels, titles,
-        axis ranges) comes from a cached picture of the figure; only the
-        artists that show the run are drawn on top. Same pixels as
-        ``canvas.draw()``, a fraction of the time.
+        axis ranges, the legend) comes from a cached picture of the figure;
+        only the artists that show the run are drawn on top. The same
+        picture as ``canvas.draw()`` (but for the blend of the legend box's
+        antialiased edge), in a fraction of the time.
         """
         ax = self.boundary_ax
         legend = ax.get_legend()
         shown = [self.boundary.image, *ax.collections, *ax.texts,
-                 *ax.spines.values(), *([legend] if legend else [])]
+                 *ax.spines.values()]
         shown.sort(key=lambda artist: artist.get_zorder())
-        shown += [self.loss_line, self.diverged_line, self.diverged_text]
+        loss_artists = [self.loss_line, self.diverged_line,
+                        self.diverged_text]
         key = (tuple(map(id, self._shown_data)), ax.get_title(),
                self.loss_ax.get_title(), self.loss_ax.get_ylabel(),
                self.loss_ax.get_xlim(), self.loss_ax.get_ylim(),
                self.get_suptitle(), self.bbox.bounds)
         canvas = self.canvas
-        if key in self._backgrounds:
-            canvas.restore_region(self._backgrounds[key])
-        else:
-            for artist in shown:
+        if key not in self._backgrounds:
+            for artist in shown + loss_artists:
                 artist.set_animated(True)  # canvas.draw() leaves them out
             try:
                 canvas.draw()
             finally:
-                for artist in shown:
+                for artist in shown + loss_artists:
                     artist.set_animated(False)
             if len(self._backgrounds) >= 32:
                 self._backgrounds.clear()
-            self._backgrounds[key] = canvas.copy_from_bbox(self.bbox)
+            # The legend (opaque) sits on top of the shading: keep its
+            # pixels, and freeze its place (loc="best" could move it).
+            legend_pixels = None
+            if legend is not None:
+                box = legend.get_window_extent()
+                legend_pixels = canvas.copy_from_bbox(box)
+                legend.set_loc(tuple(ax.transAxes.inverted().transform(
+                    (box.x0, box.y0))))
+            self._backgrounds[key] = (canvas.copy_from_bbox(self.bbox),
+                                      legend_pixels)
+        background, legend_pixels = self._backgrounds[key]
+        canvas.restore_region(background)
         for artist in shown:
-            artist.axes.draw_artist(artist)
+            ax.draw_artist(artist)
+        if legend_pixels is not None:
+            canvas.restore_region(legend_pixels)
+        for artist in loss_artists:
+            self.loss_ax.draw_artist(artist)
 
     def _show_loss(self, history, diverged_at, epochs, loss_ylim) -> None:
         ax = self.loss_ax
