@@ -337,7 +337,7 @@ def softmax_paths(batch: int, classes: int, seed: int = 0):
     return via_jacobian, via_product
 
 
-def softmax_case(batch: int = 512, classes: int = 1000, *, repeats: int = 3,
+def softmax_case(batch: int = 128, classes: int = 1000, *, repeats: int = 3,
                  limit: float = 50.0, tolerance: float = 1e-12, clock=time.perf_counter) -> Row:
     """``Softmax.backward`` vs contracting ``Softmax.jacobian()`` with einsum."""
     notes = []
@@ -448,7 +448,9 @@ def book_build_case(*, timeout: float = 3600) -> Row:
     log = result.stdout + result.stderr
     notes = [f"{executed} notebooks executed"]
     if result.returncode != 0:
-        problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR", line)]
+        # the kernel's notice about TCP is a WARNING line on every run, not a problem
+        problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR", line)
+                    and "IPKernelApp" not in line]
         notes.append(f"exit {result.returncode}: " + " | ".join(problems[:3])[:300])
     return Row(7, f"clean book build (-W -n --keep-going), {executed} notebooks",
                "jupyter-book build", None, seconds, None, "builds", result.returncode == 0,

@@ -49,7 +49,7 @@ def run_item(item: int, quick: bool, build: bool = True,
     if item == 3:
         return [cases.article_training_case(repeats=repeats, clock=clock)]
     if item == 4:
-        return [cases.softmax_case(batch=128 if quick else 512, repeats=1 if quick else 3,
+        return [cases.softmax_case(batch=32 if quick else 128, repeats=1 if quick else 3,
                                    clock=clock)]
     if item == 5:
         return [cases.slider_case(repeats=repeats, clock=clock)]
