@@ -302,9 +302,9 @@ def test_messages_name_the_worst_entry_and_the_numerical_gradient():
         out[1, 2] += 0.5
         return out
 
-    assert_rejects(ex.check_relu_backward, slightly_off, "dL/dx[1, 2] is", "(off by 0.5)",
+    assert_rejects(ex.check_relu_backward, slightly_off, "dL/dX[1, 2] is", "(off by 0.5)",
                    "1 of 20 entries differ", "a right answer gives < 1e-06",
-                   "relative error of dL/dx against the numerical gradient")
+                   "relative error of dL/dX against the numerical gradient")
 
 
 def test_a_checker_bug_is_a_message_not_a_traceback(monkeypatch):

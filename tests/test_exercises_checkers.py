@@ -41,7 +41,7 @@ LOOKALIKES = [(lambda x: 0, "no max-subtraction"),
               (lambda x: x.mean(axis=1, keepdims=True), "each row's mean"),
               (lambda x: np.median(x, axis=1, keepdims=True), "each row's median"),
               (lambda x: x[:, :1], "each row's first entry"),
-              (lambda x: np.abs(x).max(axis=1, keepdims=True), "largest |x|"),
+              (lambda x: np.abs(x).max(axis=1, keepdims=True), "largest |z|"),
               (lambda x: x.max(), "one max for the whole batch"),
               (lambda x: x.max(axis=0, keepdims=True), "max of each column")]
 
@@ -389,11 +389,11 @@ WRONG = [
     (ex.check_cross_entropy_backward, lambda p, y: one_hot(y, p.shape[1]) * -1 / p,
      "not divided by the batch size"),
     (ex.check_cross_entropy_backward, lambda p, y: -one_hot(y, p.shape[1]) / p / p.size,
-     "batch * classes"),
+     "B * C"),
     (ex.check_cross_entropy_backward, lambda p, y: -ce_backward(p, y), "sign flipped"),
     (ex.check_cross_entropy_backward,
      lambda p, y: -one_hot(y, p.shape[1]) * np.log(p) / len(y), "not its derivative"),
-    (ex.check_cross_entropy_backward, lambda p, y: -1 / p / len(y), "-1/p everywhere"),
+    (ex.check_cross_entropy_backward, lambda p, y: -1 / p / len(y), "-1/P everywhere"),
     (ex.check_cross_entropy_backward, lambda p, y: -np.eye(y.max() + 1)[y] / p / len(y),
      "hint: a one-hot of the wrong width"),
     (ex.check_fused_gradient, lambda z, y: (stable(z) - np.eye(y.max() + 1)[y]) / len(y),
@@ -501,5 +501,50 @@ def test_every_checker_has_right_and_wrong_answers():
 def test_a_jacobian_solution_passes_with_a_note_on_its_cost():
     passed, message = check(ex.check_softmax_backward,
                             lambda p, g: np.einsum("nij,ni->nj", jacobian(p), g))
-    assert passed and "note:" in message and "O(batch * C^2)" in message
+    assert passed and "note:" in message and "O(B * C^2)" in message
     assert "note" not in check(ex.check_softmax_backward, vjp)[1]
+
+
+# --- The book's notation (DESIGN.md §8) in what the checkers say -------------------------
+
+def test_linear_messages_use_the_books_shapes():
+    message = check(ex.check_linear_backward, lambda x, w, g: x.T @ g)[1]
+    assert "dL/dX = grad @ w.T, shape (B, D)" in message
+    assert "x.T @ grad, shape (D, C)" in message
+    message = check(ex.check_linear_backward,
+                    lambda x, w, g: (g @ w, x.T @ g, g.sum(axis=0)))[1]
+    assert "(B, C) @ (C, D) -> (B, D)" in message
+    message = check(ex.check_linear_backward,
+                    lambda x, w, g: (g @ w.T, x.T @ g, g))[1]
+    assert "shape (C,)" in message
+
+
+def test_softmax_hints_name_the_logits():
+    message = check(ex.check_softmax, softmax_no_keepdims)[1]
+    assert "logits.max(axis=1)" in message
+    message = check(ex.check_softmax, softmax_by(lambda x: 0))[1]
+    assert "np.exp(logits - logits.max(axis=1, keepdims=True))" in message
+
+
+def _all_exercises():
+    from nnlib.exercises import layers, losses, softmax
+    return [getattr(module, name)() for module in (layers, losses, softmax)
+            for name in dir(module) if name.endswith("_exercise")]
+
+
+OLD_NOTATION = ["dL/dx", "dL/dy", "(batch, in)", "(in, out)", "(batch, out)", "(out, in)",
+                "(out,)", "(batch, C", "batch * C", "np.exp(x", "x.max(", "|x|", "(x - ",
+                "p - onehot", "onehot - p", "float32 z", "from z ("]
+
+
+def test_no_message_contradicts_the_notation_table():
+    from nnlib.exercises.cases import SHIFT_MISTAKES
+    texts = list(SHIFT_MISTAKES.values())
+    for exercise in _all_exercises():
+        texts += [m.description for m in exercise.mistakes]
+        texts += [case.description for case in exercise.cases]
+        texts += list(exercise.outputs)
+    assert len(texts) > 60
+    for text in texts:
+        for old in OLD_NOTATION:
+            assert old not in text, f"{old!r} in: {text}"

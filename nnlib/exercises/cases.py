@@ -60,7 +60,7 @@ SHIFT_MISTAKES = {
     "none": "no max-subtraction: np.exp overflows to inf once a logit "
             "exceeds about 709 (np.longdouble only delays it, to about "
             "11356), and inf / inf is nan. Subtract each row's max first: "
-            "np.exp(x - x.max(axis=1, keepdims=True))",
+            "np.exp(logits - logits.max(axis=1, keepdims=True))",
     "min": "you subtracted each row's min, not its max: every exponent is "
            "then >= 0, and max - min overflows exp in a row spanning more "
            "than about 709. Subtract the max: every exponent is <= 0 and the "
@@ -72,8 +72,8 @@ SHIFT_MISTAKES = {
               "above it can still overflow exp. Subtract the max",
     "first": "you subtracted each row's first entry, not its max: a later, "
              "larger entry still overflows exp. Subtract the max, "
-             "x.max(axis=1, keepdims=True)",
-    "abs": "you subtracted each row's largest |x|: in a row of large "
+             "logits.max(axis=1, keepdims=True)",
+    "abs": "you subtracted each row's largest |z|: in a row of large "
            "negative logits every exponent underflows to 0, and 0 / 0 is "
            "nan. Subtract the max itself",
     "batch": "one max for the whole batch: a row far below it underflows "
@@ -86,14 +86,14 @@ SHIFT_MISTAKES = {
 
 
 def _shift(logits: np.ndarray, kind: str) -> np.ndarray:
-    return {"none": lambda x: 0,
-            "min": lambda x: x.min(axis=1, keepdims=True),
-            "mean": lambda x: x.mean(axis=1, keepdims=True),
-            "median": lambda x: np.median(x, axis=1, keepdims=True),
-            "first": lambda x: x[:, :1],
-            "abs": lambda x: np.abs(x).max(axis=1, keepdims=True),
-            "batch": lambda x: x.max(),
-            "column": lambda x: x.max(axis=0, keepdims=True)}[kind](logits)
+    return {"none": lambda z: 0,
+            "min": lambda z: z.min(axis=1, keepdims=True),
+            "mean": lambda z: z.mean(axis=1, keepdims=True),
+            "median": lambda z: np.median(z, axis=1, keepdims=True),
+            "first": lambda z: z[:, :1],
+            "abs": lambda z: np.abs(z).max(axis=1, keepdims=True),
+            "batch": lambda z: z.max(),
+            "column": lambda z: z.max(axis=0, keepdims=True)}[kind](logits)
 
 
 def lookalike_softmax(logits: np.ndarray, kind: str) -> list[np.ndarray]:
@@ -102,8 +102,8 @@ def lookalike_softmax(logits: np.ndarray, kind: str) -> list[np.ndarray]:
     results = []
     with np.errstate(all="ignore"):
         for dtype in (np.float64, np.longdouble):
-            x = logits.astype(dtype)
-            exps = np.exp(x - _shift(x, kind))
+            z = logits.astype(dtype)
+            exps = np.exp(z - _shift(z, kind))
             results.append((exps / exps.sum(axis=1, keepdims=True))
                            .astype(np.float64))
     return results
@@ -176,5 +176,5 @@ def matmul_hint(error, case, args) -> str | None:
     """A hint for a matrix product whose shapes do not chain."""
     if isinstance(error, ValueError) and str(error).startswith("matmul:"):
         return ("check which matrix needs a transpose: shapes must chain, "
-                "e.g. (batch, out) @ (out, in) -> (batch, in)")
+                "e.g. (B, C) @ (C, D) -> (B, D)")
     return None

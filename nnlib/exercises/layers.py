@@ -56,13 +56,13 @@ def _linear_exercise() -> Exercise:
               (1, 3, 2, "a batch of 1: ", np.float64),
               (4, 3, 5, "float32: ", np.float32),
               (2, 3, 3, "square w: ", np.float64),
-              (3, 2, 3, "batch = outputs: ", np.float64)]
+              (3, 2, 3, "as many samples as outputs: ", np.float64)]
     cases = []
     for batch, n_in, n_out, note, dtype in shapes:
         x, w, grad = (rng.normal(size=shape).astype(dtype) for shape in
                       [(batch, n_in), (n_in, n_out), (batch, n_out)])
-        cases.append(make_case(f"{note}batch {batch}, {n_in} inputs, "
-                               f"{n_out} outputs", (x, w, grad), reference,
+        cases.append(make_case(f"{note}B = {batch}, D = {n_in}, "
+                               f"C = {n_out}", (x, w, grad), reference,
                                numeric=numeric))
 
     def x(c):
@@ -79,19 +79,20 @@ def _linear_exercise() -> Exercise:
                 "(dx, dw, db)",
                 lambda c, got: matches(c, got, "dx", c.expected["dw"])
                 and matches(c, got, "dw", c.expected["dx"])),
-        Mistake("dx is dL/dW (x.T @ grad, shape (in, out)): the article's "
+        Mistake("dx is dL/dW (x.T @ grad, shape (D, C)): the article's "
                 "Linear.backward returns the weight gradient. The layer "
-                "below produced x, so it needs dL/dx = grad @ w.T, shape "
-                "(batch, in)", is_("dx", lambda c: x(c).T @ g(c))),
-        Mistake("dx = grad @ w: w needs a transpose, dx = grad @ w.T "
-                "(batch, out) @ (out, in)", is_("dx", lambda c: g(c) @ w(c))),
+                "below produced X, so it needs dL/dX = grad @ w.T, shape "
+                "(B, D)", is_("dx", lambda c: x(c).T @ g(c))),
+        Mistake("dx = grad @ w: w needs a transpose, dx = grad @ w.T, "
+                "(B, C) @ (C, D) -> (B, D)",
+                is_("dx", lambda c: g(c) @ w(c))),
         Mistake("db is not summed over the batch: every row used the same "
-                "b, so db = grad.sum(axis=0), shape (out,)",
+                "b, so db = grad.sum(axis=0), shape (C,)",
                 is_("db", lambda c: g(c))),
         Mistake("db is averaged over the batch; sum it (the loss already "
-                "divided by the batch, so grad carries the 1/batch)",
+                "divided by B, so grad carries the 1/B)",
                 is_("db", lambda c: g(c).mean(axis=0))),
-        Mistake("db is summed over axis 1 (the outputs): sum over the "
+        Mistake("db is summed over axis 1 (the C outputs): sum over the "
                 "batch, axis 0, which gives one entry per output",
                 is_("db", lambda c: g(c).sum(axis=1))),
         Mistake("dw is divided by the batch: grad already carries the 1/B "
@@ -104,10 +105,11 @@ def _linear_exercise() -> Exercise:
 
 
 def check_linear_backward(fn, *, verbose: bool = True) -> CheckResult:
-    """Check ``fn(x, w, grad) -> (dx, dw, db)`` for the layer y = x @ w + b.
+    """Check ``fn(x, w, grad) -> (dx, dw, db)`` for the layer
+    Z = X W + 1 b^T (``x @ w + b``).
 
-    x: (batch, in), w: (in, out), grad = dL/dy: (batch, out). Returns
-    dx = dL/dx: (batch, in), dw = dL/dw: (in, out), db = dL/db: (out,).
+    x: X, (B, D); w: W, (D, C); grad = G = dL/dZ: (B, C). Returns
+    dx = dL/dX: (B, D), dw = dL/dW: (D, C), db = dL/db: (C,).
     """
     return finish(grade(fn, _linear_exercise()), verbose)
 
@@ -118,10 +120,10 @@ def check_linear_backward(fn, *, verbose: bool = True) -> CheckResult:
 @functools.cache
 def _relu_exercise() -> Exercise:
     def reference(x, grad):
-        return {"dL/dx": layer_gradients(ReLU(), x, grad)["x"]}
+        return {"dL/dX": layer_gradients(ReLU(), x, grad)["x"]}
 
     def numeric(x, grad):
-        return {"dL/dx": layer_numerical_gradients(ReLU(), x, grad)["x"]}
+        return {"dL/dX": layer_numerical_gradients(ReLU(), x, grad)["x"]}
 
     rng = generator()
     cases = []
@@ -135,7 +137,7 @@ def _relu_exercise() -> Exercise:
         grad = rng.normal(size=shape).astype(dtype)
         cases.append(make_case(f"{note}x and grad of shape {shape}",
                                (x, grad), reference, numeric=numeric))
-    out = "dL/dx"
+    out = "dL/dX"
 
     def x(c):
         return c.args[0].astype(np.float64)
@@ -164,10 +166,10 @@ def _relu_exercise() -> Exercise:
 
 
 def check_relu_backward(fn, *, verbose: bool = True) -> CheckResult:
-    """Check ``fn(x, grad) -> dL/dx`` for y = max(x, 0).
+    """Check ``fn(x, grad) -> dL/dX`` for A = max(X, 0), entry by entry.
 
-    x: the forward input, (batch, features); grad = dL/dy, same shape.
-    Returns dL/dx, same shape: grad where x > 0, 0 elsewhere. (The tests
+    x: the forward input X, (B, features); grad = dL/dA, same shape.
+    Returns dL/dX, same shape: grad where x > 0, 0 elsewhere. (The tests
     keep x away from 0, where ReLU has a kink.)
     """
     return finish(grade(fn, _relu_exercise()), verbose)

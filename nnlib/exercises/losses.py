@@ -92,19 +92,20 @@ def _cross_entropy_exercise() -> Exercise:
         return -one_hot(c.args[1], p(c).shape[1]) * np.log(p(c))
 
     mistakes = (
-        Mistake("not divided by the batch size: the loss is a mean over the "
-                "batch, so its gradient is divided by batch too (yours is "
-                "batch times too large)",
+        Mistake("not divided by the batch size B: the loss is a mean over "
+                "the batch, so its gradient is divided by B too (yours is "
+                "B times too large)",
                 is_(grad, lambda c: c.expected[grad] * batch(c))),
-        Mistake("divided by batch * classes: the mean is over the samples "
-                "only", is_(grad, lambda c: c.expected[grad] / p(c).shape[1])),
+        Mistake("divided by B * C (batch size times classes): the mean is "
+                "over the samples only",
+                is_(grad, lambda c: c.expected[grad] / p(c).shape[1])),
         Mistake("sign flipped: d(-log p)/dp = -1/p",
                 is_(grad, lambda c: -c.expected[grad])),
-        Mistake("that is the loss of each entry (-onehot * log p), not its "
+        Mistake("that is the loss of each entry (-Y * log P), not its "
                 "derivative", is_(grad, lambda c: entry_losses(c),
                                   lambda c: entry_losses(c) / batch(c))),
-        Mistake("-1/p everywhere: only the true class appears in the loss, "
-                "so multiply by the one-hot labels",
+        Mistake("-1/P everywhere: only the true class appears in the loss, "
+                "so multiply by the one-hot labels Y",
                 is_(grad, lambda c: -1 / p(c),
                     lambda c: -1 / p(c) / batch(c))),
         *_label_mistakes(grad, lambda c, y: -y / p(c) / batch(c)),
@@ -118,8 +119,8 @@ def check_cross_entropy_backward(fn, *, verbose: bool = True) -> CheckResult:
     """Check ``fn(probs, labels) -> dL/dprobs`` for
     L = -mean_n log probs[n, labels[n]].
 
-    probs: (batch, C) probabilities; labels: (batch,) ints. Returns (batch, C):
-    -1 / (batch * p) at each row's true class, 0 elsewhere.
+    probs: P, (B, C) probabilities; labels: (B,) ints. Returns (B, C),
+    -Y / (B P): -1 / (B * p) at each row's true class, 0 elsewhere.
     """
     return finish(grade(fn, _cross_entropy_exercise()), verbose)
 
@@ -173,14 +174,15 @@ def _fused_exercise() -> Exercise:
         *softmax_mistakes(grad, lambda c: c.args[0].astype(np.float64),
                           lambda c, probs: (probs - parts(c)[1])
                           / parts(c)[2]),
-        Mistake("not divided by the batch size: the loss is the mean over "
-                "the batch, so the gradient is (p - onehot) / batch (yours "
-                "is batch times too large)",
+        Mistake("not divided by the batch size B: the loss is the mean "
+                "over the batch, so the gradient is (P - Y) / B (yours is "
+                "B times too large)",
                 is_(grad, lambda c: c.expected[grad] * parts(c)[2])),
-        Mistake("sign flipped: the gradient is p - onehot, not onehot - p",
+        Mistake("sign flipped: the gradient is (P - Y) / B, not "
+                "(Y - P) / B",
                 is_(grad, lambda c: -c.expected[grad])),
-        Mistake("forgot to subtract the one-hot labels: the gradient is "
-                "(p - onehot) / batch",
+        Mistake("forgot to subtract the one-hot labels Y: the gradient is "
+                "(P - Y) / B",
                 is_(grad, lambda c: parts(c)[0],
                     lambda c: parts(c)[0] / parts(c)[2])),
         Mistake("used the logits where the probabilities belong: apply "
@@ -198,8 +200,8 @@ def check_fused_gradient(fn, *, verbose: bool = True) -> CheckResult:
     """Check ``fn(logits, labels) -> dL/dlogits`` for the MEAN
     softmax-cross-entropy.
 
-    logits: (batch, C); labels: (batch,) ints. Returns (batch, C) =
-    (softmax(logits) - onehot(labels)) / batch. The logits tested include
+    logits: Z, (B, C); labels: (B,) ints. Returns (B, C) = (P - Y) / B,
+    with P = softmax(logits), Y = one_hot(labels). The logits tested include
     rows spanning a wide range ([0, 1500, ...]): the softmax inside must
     subtract each row's max.
     """
@@ -233,11 +235,11 @@ def _bce_exercise() -> Exercise:
     specs = [(rng.normal(size=6) * 2, rng.integers(0, 2, 6), "6 samples", ""),
              (rng.normal(size=1), np.array([1]), "a batch of 1", ""),
              (rng.normal(size=5).astype(np.float32), rng.integers(0, 2, 5),
-              "float32 z, 5 samples", ""),
+              "float32 logits, 5 samples", ""),
              (rng.normal(size=4), np.ones(4, dtype=np.int64),
               "every label 1, 4 samples", ""),
              (wide, np.array([1, 0, 0, 1, 1, 0, 1, 0]),
-              f"z far from 0: {wide.tolist()}", "wide")]
+              f"logits far from 0: {wide.tolist()}", "wide")]
     cases = tuple(make_case(f"{text}, labels={labels.tolist()}",
                             (z, labels), reference, numeric=numeric, tag=tag)
                   for z, labels, text, tag in specs)
@@ -262,8 +264,9 @@ def _bce_exercise() -> Exercise:
         Mistake("all zeros: was the result built from the labels "
                 "(np.zeros_like(labels), labels.copy())? They are integers, "
                 "so every fraction written into it is cut to 0. Build it "
-                "from z (np.zeros_like(z)), or return (s - labels) / B "
-                "directly", is_(out, lambda c: np.trunc(c.expected[out]))),
+                "from the logits (np.zeros_like(logits)), or return "
+                "(s - labels) / B directly",
+                is_(out, lambda c: np.trunc(c.expected[out]))),
         Mistake("floor division: (s - y) // B rounds down to a whole "
                 "number; divide with /",
                 is_(out, lambda c: (s(c) - y(c)) // batch(c))),
@@ -300,8 +303,9 @@ def _bce_exercise() -> Exercise:
                 "not, ~0 = -1 and ~1 = -2. Write 1 - labels (and simplify: "
                 "the answer is (s - y) / B)",
                 is_(out, lambda c: -(s(c) + y(c)) / batch(c))),
-        Mistake("forgot the sigmoid: used z where s(z) = 1 / (1 + e^-z) "
-                "belongs", is_(out, lambda c: (z(c) - y(c)) / batch(c))),
+        Mistake("forgot the sigmoid: used the logits z where "
+                "s = sigmoid(z) = 1 / (1 + e^-z) belongs",
+                is_(out, lambda c: (z(c) - y(c)) / batch(c))),
         Mistake("the labels went through the sigmoid too: they are "
                 "already the targets 0 and 1",
                 is_(out, lambda c: (s(c) - _sigmoid(
@@ -311,15 +315,16 @@ def _bce_exercise() -> Exercise:
                 lambda c, got: got.get(out) is not None
                 and got[out].ndim == 0),
     )
-    return Exercise(args=("z", "labels"), outputs=(out,), cases=cases,
+    return Exercise(args=("logits", "labels"), outputs=(out,), cases=cases,
                     mistakes=mistakes, reference=reference)
 
 
 def check_bce_gradient(fn, *, verbose: bool = True) -> CheckResult:
-    """Check ``fn(z, labels) -> dL/dz`` for sigmoid with binary
+    """Check ``fn(logits, labels) -> dL/dz`` for sigmoid with binary
     cross-entropy.
 
-    z: (B,) logits; labels: (B,) integers 0 or 1. With s = sigmoid(z),
+    logits: z, (B,), one logit per sample; labels: y, (B,) integers 0 or 1.
+    With s = sigmoid(z),
     L = mean over n of -[y_n log s_n + (1 - y_n) log(1 - s_n)], and
     dL/dz = (s - y) / B: shape (B,). The tests include z = +-800, where a
     formula that divides by s or 1 - s gives nan.

@@ -58,13 +58,13 @@ def _logit_cases(rng) -> list[tuple[str, np.ndarray, str]]:
 
 @functools.cache
 def _softmax_exercise() -> Exercise:
-    def reference(x):
-        return {"probs": softmax(x)}
+    def reference(logits):
+        return {"probs": softmax(logits)}
 
     cases = tuple(make_case(text, (logits,), reference, tag=tag)
                   for text, logits, tag in _logit_cases(generator()))
 
-    def x(case):
+    def z(case):
         return case.args[0].astype(np.float64)
 
     def uniform_rows(case, got):  # clipped logits: every row 1/C
@@ -73,27 +73,28 @@ def _softmax_exercise() -> Exercise:
             np.allclose(probs, 1 / probs.shape[-1]))
 
     def log_softmax(case):
-        shifted = x(case) - x(case).max(axis=1, keepdims=True)
+        shifted = z(case) - z(case).max(axis=1, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
     def unnormalised(case):
-        return [np.exp(x(case)),
-                np.exp(x(case) - x(case).max(axis=1, keepdims=True))]
+        return [np.exp(z(case)),
+                np.exp(z(case) - z(case).max(axis=1, keepdims=True))]
 
     mistakes = (
-        *softmax_mistakes("probs", x),
+        *softmax_mistakes("probs", z),
         Mistake("every row came out flat on logits near 1000: were the "
                 "logits clipped (np.clip, np.minimum)? That changes them. "
                 "Subtracting each row's max changes nothing and cannot "
                 "overflow", uniform_rows),
-        Mistake("log-sum-exp without its max: np.log(np.exp(x).sum(...)) "
-                "overflows to inf just like exp(x) alone. Subtract each "
-                "row's max m first: logsumexp = m + log(sum(exp(x - m)))",
-                is_("probs", lambda c: np.exp(x(c) - np.log(np.exp(
-                    x(c)).sum(axis=1, keepdims=True))))),
+        Mistake("log-sum-exp without its max: np.log(np.exp(logits)"
+                ".sum(...)) overflows to inf just like exp(logits) alone. "
+                "Subtract each row's max m first: logsumexp = m + "
+                "log(sum(exp(logits - m)))",
+                is_("probs", lambda c: np.exp(z(c) - np.log(np.exp(
+                    z(c)).sum(axis=1, keepdims=True))))),
         Mistake("wrong axis: your columns sum to 1; each row (one sample) "
                 "must sum to 1, so sum over axis=1",
-                is_("probs", lambda c: softmax(x(c).T).T)),
+                is_("probs", lambda c: softmax(z(c).T).T)),
         Mistake("not normalised: divide by each row's sum",
                 is_("probs", lambda c: unnormalised(c)[0],
                     lambda c: unnormalised(c)[1])),
@@ -101,23 +102,23 @@ def _softmax_exercise() -> Exercise:
                 "own sum, exps.sum(axis=1, keepdims=True)",
                 is_("probs", *[lambda c, k=k: unnormalised(c)[k]
                                / unnormalised(c)[k].sum() for k in (0, 1)])),
-        Mistake("these are log-probabilities (x - logsumexp): return their "
-                "exp, the probabilities themselves",
+        Mistake("these are log-probabilities (logits - logsumexp): return "
+                "their exp, the probabilities themselves",
                 is_("probs", log_softmax)),
     )
-    return Exercise(args=("x",), outputs=("probs",), cases=cases,
+    return Exercise(args=("logits",), outputs=("probs",), cases=cases,
                     mistakes=mistakes, reference=reference,
-                    hints=(keepdims_hint("x.max(axis=1) or exps.sum(axis=1)"),
-                           ))
+                    hints=(keepdims_hint("logits.max(axis=1) or "
+                                         "exps.sum(axis=1)"),))
 
 
 def check_softmax(fn, *, verbose: bool = True) -> CheckResult:
-    """Check ``fn(x) -> probabilities``, the row-wise softmax.
+    """Check ``fn(logits) -> probs``, the row-wise softmax P = softmax(Z).
 
-    x: (batch, classes) logits, any finite values: also huge ones, and rows
-    spanning a wide range such as [0, 1500] or [0, 30000], where only
-    subtracting each row's max keeps exp finite. Returns (batch, classes):
-    each row is positive and sums to 1.
+    logits: Z, (B, C), any finite values: also huge ones, and rows spanning
+    a wide range such as [0, 1500] or [0, 30000], where only subtracting
+    each row's max keeps exp finite. Returns (B, C): each row is positive
+    and sums to 1.
     """
     return finish(grade(fn, _softmax_exercise()), verbose)
 
@@ -209,15 +210,15 @@ def _jacobian_exercise() -> Exercise:
         Mistake("the Jacobian of the whole flattened batch, and its "
                 "diagonal (C, C) blocks are right: samples do not affect "
                 "each other, so the rest is 0. Return the blocks, one per "
-                "sample: shape (batch, C, C)", right_blocks),
-        Mistake("a (batch*C, batch*C) matrix, the Jacobian of the "
-                "flattened batch: samples do not affect each other, so "
-                "return one (C, C) block per sample, shape (batch, C, C)",
+                "sample: shape (B, C, C)", right_blocks),
+        Mistake("a (B*C, B*C) matrix, the Jacobian of the flattened "
+                "batch: samples do not affect each other, so return one "
+                "(C, C) block per sample, shape (B, C, C)",
                 lambda c, got: blocks(c, got) is not None),
         Mistake("only one sample's Jacobian: return one (C, C) matrix per "
-                "sample, stacked into (batch, C, C)", one_sample),
+                "sample, stacked into (B, C, C)", one_sample),
         Mistake("one (C, C) matrix for the whole batch: every sample has "
-                "its own Jacobian; stack them into (batch, C, C)",
+                "its own Jacobian; stack them into (B, C, C)",
                 lambda c, got: got.get("jacobian") is not None
                 and got["jacobian"].shape == eye(c).shape),
         Mistake("missing the diagonal term: J = p_i (delta_ij - p_j) has "
@@ -241,10 +242,10 @@ def _jacobian_exercise() -> Exercise:
 
 
 def check_softmax_jacobian(fn, *, verbose: bool = True) -> CheckResult:
-    """Check ``fn(probs) -> (batch, C, C)``: the Jacobian of softmax for
+    """Check ``fn(probs) -> (B, C, C)``: the Jacobian of softmax for
     every sample.
 
-    probs: (batch, C) softmax outputs.
+    probs: P, (B, C) softmax outputs.
     J[n, i, j] = dp_i/dz_j = p_i (delta_ij - p_j).
     (J[n] is symmetric, so its transpose is just as right.)
     """
@@ -257,7 +258,7 @@ def check_softmax_jacobian(fn, *, verbose: bool = True) -> CheckResult:
 @functools.cache
 def _backward_exercise() -> Exercise:
     def reference(probs, grad):
-        return {"dL/dz": _layer_at(probs).backward(grad)}
+        return {"dL/dZ": _layer_at(probs).backward(grad)}
 
     rng = generator()
     specs = _probs_cases(rng, [(5, 4), (3, 6)])
@@ -266,7 +267,7 @@ def _backward_exercise() -> Exercise:
         grad = rng.normal(size=logits.shape).astype(logits.dtype)
         cases.append(make_case(text, (softmax(logits), grad), reference,
                                numeric=_numeric_vjp))
-    out = "dL/dz"
+    out = "dL/dZ"
 
     def p(c):
         return c.args[0].astype(np.float64)
@@ -281,7 +282,7 @@ def _backward_exercise() -> Exercise:
         return p(c)[:, :, None] * (np.eye(p(c).shape[1]) - p(c)[:, None, :])
 
     mistakes = (
-        Mistake("returned the Jacobian (batch, C, C) itself: multiply it "
+        Mistake("returned the Jacobian (B, C, C) itself: multiply it "
                 "by grad (or, cheaper, skip it: p * (grad - row sum))",
                 is_(out, jacobian)),
         Mistake("all zeros: every row of the softmax Jacobian sums to 0, so "
@@ -289,10 +290,10 @@ def _backward_exercise() -> Exercise:
                 "share (like 'nij,ni->ni') gives 0. The product is "
                 "'nij,ni->nj'", is_(out, lambda c: np.zeros_like(p(c)))),
         Mistake("forgot to subtract the row sum: p * grad keeps only the "
-                "delta_ij part of the Jacobian; dL/dz = p * (grad - "
+                "delta_ij part of the Jacobian; dL/dZ = p * (grad - "
                 "(p * grad).sum(axis=1, keepdims=True))",
                 is_(out, lambda c: p(c) * g(c))),
-        Mistake("sign flipped: dL/dz = p * (grad - sum), not "
+        Mistake("sign flipped: dL/dZ = p * (grad - sum), not "
                 "p * (sum - grad)", is_(out, lambda c: -c.expected[out])),
         Mistake("summed over the wrong axis: axis=0 adds up one class over "
                 "the batch; each sample (row) needs its own sum, axis=1",
@@ -306,7 +307,7 @@ def _backward_exercise() -> Exercise:
         Mistake("the sum is not weighted by p: it is sum_i grad_i p_i, "
                 "not sum_i grad_i", is_(out, lambda c: p(c) * (
                     g(c) - g(c).sum(axis=1, keepdims=True)))),
-        Mistake("forgot the factor p in front: dL/dz = p * (grad - sum)",
+        Mistake("forgot the factor p in front: dL/dZ = p * (grad - sum)",
                 is_(out, lambda c: g(c) - weighted(c))),
         Mistake("only the Jacobian's diagonal, p * (1 - p) * grad (what the "
                 "article's einsum pattern 'b c c, b c m -> b c m' "
@@ -320,7 +321,7 @@ def _backward_exercise() -> Exercise:
 
 def _numeric_vjp(probs, grad) -> dict:
     numeric = layer_numerical_gradients(Softmax(), _logits_of(probs), grad)
-    return {"dL/dz": numeric["x"]}
+    return {"dL/dZ": numeric["x"]}
 
 
 def _peak_bytes(fn, *args) -> int:
@@ -340,13 +341,13 @@ def _peak_bytes(fn, *args) -> int:
 
 
 def check_softmax_backward(fn, *, verbose: bool = True) -> CheckResult:
-    """Check ``fn(probs, grad) -> dL/dz`` for p = softmax(z), row by row.
+    """Check ``fn(probs, grad) -> dL/dZ`` for P = softmax(Z), row by row.
 
-    probs: (batch, C) softmax outputs; grad = dL/dp: (batch, C). Returns
-    dL/dz: (batch, C), the vector-Jacobian product
+    probs: P, (B, C) softmax outputs; grad = G = dL/dP: (B, C). Returns
+    dL/dZ: (B, C), the vector-Jacobian product
     p * (grad - sum_i grad_i p_i), the sum taken over each row.
 
-    A right answer that builds the (batch, C, C) Jacobian passes, with a note
+    A right answer that builds the (B, C, C) Jacobian passes, with a note
     that it needs C times the memory of the product.
     """
     result = grade(fn, _backward_exercise())
@@ -370,8 +371,8 @@ def check_softmax_backward(fn, *, verbose: bool = True) -> CheckResult:
                 True, result.message,
                 f"  note: for a batch of {batch} with {classes} classes "
                 f"it held {peak / 2**20:.1f} MiB at once, as much as a "
-                f"(batch, C, C) Jacobian ({jacobian_bytes / 2**20:.1f} "
-                f"MiB) or more. Right, but O(batch * C^2) in memory and "
+                f"(B, C, C) Jacobian ({jacobian_bytes / 2**20:.1f} "
+                f"MiB) or more. Right, but O(B * C^2) in memory and "
                 f"time; the vector-Jacobian product needs only "
-                f"O(batch * C).")
+                f"O(B * C).")
     return finish(result, verbose)
