@@ -455,7 +455,8 @@ def book_build_case(*, timeout: float = 3600) -> Row:
     notes = [f"{executed} notebooks executed"]
     if result.returncode != 0:
         # the kernel's notice about TCP is a WARNING line on every run, not a problem
-        problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR", line)
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", log)  # without the terminal's colours
+        problems = [line for line in plain.splitlines() if re.search(r"WARNING|ERROR", line)
                     and "IPKernelApp" not in line]
         notes.append(f"exit {result.returncode}: " + " | ".join(problems[:3])[:300])
     return Row(7, f"clean book build (-W -n --keep-going), {executed} notebooks",
