@@ -69,8 +69,8 @@ def check_layer(layer, x: np.ndarray, *, seed: int = 0) -> dict[str, float]:
     """
     x = np.array(x, dtype=np.float64)
     upstream = np.random.default_rng(seed).normal(size=layer.forward(x).shape)
-    numeric = layer_numerical_gradients(layer, x, upstream)
     analytic = layer_gradients(layer, x, upstream)
+    numeric = layer_numerical_gradients(layer, x, upstream)
     return {name: rel_error(analytic[name], numeric[name])
             for name in analytic}
 
