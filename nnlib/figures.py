@@ -96,7 +96,7 @@ def plot_runs(ax, runs: dict[str, LRResult], *,
             ax.plot(epochs[-1], history[-1], "X", markersize=9,
                     color=line.get_color(), scalex=False, scaley=False)
     if legend == "outside":
-        ax.legend(fontsize="small", loc="upper left",
+        ax.legend(loc="upper left",
                   bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     else:
-        ax.legend(fontsize="small", loc=legend)
+        ax.legend(loc=legend)

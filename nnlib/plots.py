@@ -145,7 +145,7 @@ def plot_decision_boundary(ax, model, x: np.ndarray, labels: np.ndarray, *,
                                   s=90, color="white", edgecolor="black",
                                   zorder=4))
         names.append("query point")
-    ax.legend(handles, names, loc="best", fontsize="small", framealpha=1.0)
+    ax.legend(handles, names, loc="best", framealpha=1.0)
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
     return boundary
 
@@ -174,7 +174,7 @@ def plot_loss(ax, history, *, title: str = "Training loss",
     ax.set_xlim(left=0)
     ax.grid(alpha=0.3)
     if label is not None or diverged_at is not None:
-        ax.legend(loc="upper right", fontsize="small")
+        ax.legend(loc="upper right")
     return line
 
 
