@@ -9,13 +9,12 @@
   use.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One parameter array and the gradient backward stored for it."""
 
     name: str  # e.g. "w", or "layers[0].w" inside a Model
@@ -43,10 +42,10 @@ class Layer:
         if self.param_names:
             self.backward(grad)
 
-    def parameters(self) -> list[Param]:
+    def parameters(self, prefix: str = "") -> list[Param]:
         """Each parameter with its gradient (the gradient of ``w`` is
-        stored in ``dw``)."""
-        return [Param(name, getattr(self, name),
+        stored in ``dw``), named ``prefix + name``."""
+        return [Param(prefix + name, getattr(self, name),
                       getattr(self, "d" + name, None))
                 for name in self.param_names]
 

@@ -58,7 +58,7 @@ class SoftmaxCrossEntropy:
     """
 
     def __init__(self):
-        self.probs = self.labels = None
+        self.probs = self.labels = self.rows = None
 
     @checked_loss()
     def forward(self, logits: np.ndarray, labels: np.ndarray) -> float:
@@ -68,12 +68,13 @@ class SoftmaxCrossEntropy:
         log_sum = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         log_probs = shifted - log_sum  # log P, computed without dividing
         self.probs = np.exp(log_probs)
-        picked = log_probs[np.arange(len(labels)), labels]  # log p_{n, y_n}
-        return -float(picked.mean())
+        self.rows = np.arange(len(labels))  # row n's true class is y_n
+        picked = log_probs[self.rows, labels]  # log p_{n, y_n}
+        return -float(picked.sum()) / len(labels)  # the mean
 
     @checked_loss_backward
     def backward(self) -> np.ndarray:
         """dL/dZ: (B, C) = (P - Y) / B."""
         grad = self.probs.copy()
-        grad[np.arange(len(self.labels)), self.labels] -= 1  # P - Y
+        grad[self.rows, self.labels] -= 1  # P - Y
         return grad / len(self.labels)

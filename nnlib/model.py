@@ -46,10 +46,8 @@ class Model:
 
     def parameters(self) -> list[Param]:
         """Every parameter with its gradient, named like "layers[0].w"."""
-        return [Param(f"layers[{index}].{param.name}", param.value,
-                      param.grad)
-                for index, layer in enumerate(self.layers)
-                for param in layer.parameters()]
+        return [param for index, layer in enumerate(self.layers)
+                for param in layer.parameters(f"layers[{index}].")]
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """X: (B, D) -> class probabilities P: (B, C)."""
