@@ -9,12 +9,13 @@
   use.
 """
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 
 
-class Param(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Param:
     """One parameter array and the gradient backward stored for it."""
 
     name: str  # e.g. "w", or "layers[0].w" inside a Model
@@ -42,10 +43,10 @@ class Layer:
         if self.param_names:
             self.backward(grad)
 
-    def parameters(self, prefix: str = "") -> list[Param]:
+    def parameters(self) -> list[Param]:
         """Each parameter with its gradient (the gradient of ``w`` is
-        stored in ``dw``), named ``prefix + name``."""
-        return [Param(prefix + name, getattr(self, name),
+        stored in ``dw``)."""
+        return [Param(name, getattr(self, name),
                       getattr(self, "d" + name, None))
                 for name in self.param_names]
 

@@ -46,8 +46,10 @@ class Model:
 
     def parameters(self) -> list[Param]:
         """Every parameter with its gradient, named like "layers[0].w"."""
-        return [param for index, layer in enumerate(self.layers)
-                for param in layer.parameters(f"layers[{index}].")]
+        return [Param(f"layers[{index}].{param.name}", param.value,
+                      param.grad)
+                for index, layer in enumerate(self.layers)
+                for param in layer.parameters()]
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """X: (B, D) -> class probabilities P: (B, C)."""
