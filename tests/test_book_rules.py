@@ -8,11 +8,16 @@
 
 import base64
 import hashlib
+import importlib
+import inspect
 import json
+import pkgutil
 import re
 from collections import defaultdict
 
 import pytest
+
+import nnlib
 
 from conftest import NOTEBOOKS
 
@@ -30,18 +35,48 @@ def _code_cells():
                 yield path.name, index, cell
 
 
+def _resolve(target: str):
+    """The object a notebook's show_source(target) shows: "Model.forward",
+    "training._one_epoch" or "nnlib.data.load_digits" -> the function."""
+    parts = target.removeprefix("nnlib.").split(".")
+    roots = [(nnlib, parts)]  # names nnlib exports: softmax, Model.forward
+    try:  # or a module of nnlib, then its attribute: training._one_epoch
+        roots.append((importlib.import_module(f"nnlib.{parts[0]}"), parts[1:]))
+    except ImportError:
+        pass
+    for module in pkgutil.iter_modules(nnlib.__path__):  # init_weights
+        roots.append((importlib.import_module(f"nnlib.{module.name}"), parts))
+    for obj, rest in roots:
+        try:
+            for part in rest:
+                obj = getattr(obj, part)
+        except AttributeError:
+            continue
+        if not inspect.ismodule(obj):
+            return obj
+    return None
+
+
+def _source_key(obj) -> tuple[str, str]:
+    obj = inspect.unwrap(obj)
+    return obj.__module__, obj.__qualname__
+
+
 def test_each_source_is_shown_once():
-    shown = defaultdict(list)  # "Model.forward" -> ["06_training.ipynb cell 3", ...]
+    shown = defaultdict(list)  # ("nnlib.model", "Model") -> ["06_training.ipynb cell 3"]
     for name, index, cell in _code_cells():
         for target in re.findall(r"show_source\(([\w.]+)\)", "".join(cell["source"])):
-            shown[target.removeprefix("nnlib.")].append(f"{name} cell {index}")
+            obj = _resolve(target)
+            assert obj is not None, f"{name} cell {index}: show_source({target}) is not in nnlib"
+            shown[_source_key(obj)].append(f"{name} cell {index}")
     # Showing a class shows its methods: Model and Model.forward are one source twice.
-    def owner(target):  # "Model.forward" -> "Model"; "SGD" -> None
-        return target.rsplit(".", 1)[0] if "." in target else None
+    def owner(key):  # ("nnlib.model", "Model.forward") -> ("nnlib.model", "Model")
+        module, qualname = key
+        return (module, qualname.rsplit(".", 1)[0]) if "." in qualname else None
 
-    twice = {target: places + shown.get(owner(target), [])
-             for target, places in shown.items()
-             if len(places) > 1 or owner(target) in shown}
+    twice = {".".join(key): places + shown.get(owner(key), [])
+             for key, places in shown.items()
+             if len(places) > 1 or owner(key) in shown}
     assert not twice, f"shown more than once: {twice}"
 
 
