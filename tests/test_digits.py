@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nnlib import SGD, data, mlp, train
-from nnlib.minibatch_exercise import check_minibatch_batches
+from nnlib.exercises import check_minibatch_batches
 
 SEEDS = range(5)
 HIDDEN, LR, MOMENTUM, BATCH_SIZE, EPOCHS = 64, 0.1, 0.9, 32, 30

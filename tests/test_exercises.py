@@ -2,8 +2,9 @@
 returns or raises, the checker answers with a message that names what
 happened, never with a traceback or a NumPy warning.
 
-The checkers' right and wrong answers: test_exercises_checkers.py and
-test_exercises_training.py (they import the helpers below).
+The checkers' right and wrong answers: test_exercises_checkers.py,
+test_exercises_training.py and test_exercises_minibatches.py (they import
+the helpers below).
 """
 
 import warnings
@@ -43,10 +44,11 @@ def assert_rejects(checker, fn, *fragments, absent=()):
 CHECKERS = [ex.check_one_hot, ex.check_softmax, ex.check_softmax_jacobian,
             ex.check_cross_entropy_backward, ex.check_fused_gradient,
             ex.check_linear_backward, ex.check_relu_backward, ex.check_training_loop,
-            ex.check_softmax_backward, ex.check_bce_gradient]
-# the checkers whose answer is one array (the others: a tuple, a history)
+            ex.check_softmax_backward, ex.check_bce_gradient, ex.check_minibatch_batches]
+# the checkers whose answer is one array (the others: a tuple, a history, batches)
 ARRAY_CHECKERS = [c for c in CHECKERS
-                  if c not in (ex.check_linear_backward, ex.check_training_loop)]
+                  if c not in (ex.check_linear_backward, ex.check_training_loop,
+                               ex.check_minibatch_batches)]
 
 
 # --- CheckResult --------------------------------------------------------------------------
@@ -76,6 +78,7 @@ def test_every_checker_name_is_importable():
         check_fused_gradient,
         check_linear_backward,
         check_lr_prediction,
+        check_minibatch_batches,
         check_one_hot,
         check_relu_backward,
         check_softmax,

@@ -527,8 +527,8 @@ def test_softmax_hints_name_the_logits():
 
 
 def _all_exercises():
-    from nnlib.exercises import layers, losses, softmax
-    return [getattr(module, name)() for module in (layers, losses, softmax)
+    from nnlib.exercises import layers, losses, minibatches, softmax
+    return [getattr(module, name)() for module in (layers, losses, softmax, minibatches)
             for name in dir(module) if name.endswith("_exercise")]
 
 

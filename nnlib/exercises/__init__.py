@@ -13,7 +13,8 @@ gradient of ``nnlib.gradcheck``), prints what it found and returns a
   ``cases`` holds what several checkers share;
 - one module per topic: ``encoding`` (chapter 1), ``softmax`` (chapters 2,
   4, 8), ``losses`` (chapters 2, 3 and the binary cross-entropy),
-  ``layers`` (chapters 5, 7), ``training`` (chapter 6).
+  ``layers`` (chapters 5, 7), ``training`` (chapter 6), ``minibatches``
+  (chapter 9).
 
 How to put an exercise in a chapter, and how to add a checker or a
 learner's new mistake: docs/exercises.md.
@@ -27,6 +28,7 @@ from nnlib.exercises.losses import (
                                     check_cross_entropy_backward,
                                     check_fused_gradient,
 )
+from nnlib.exercises.minibatches import check_minibatch_batches
 from nnlib.exercises.softmax import (
                                     check_softmax,
                                     check_softmax_backward,
@@ -37,7 +39,8 @@ from nnlib.exercises.training import check_lr_prediction, check_training_loop
 __all__ = [
     "WIDTH", "CheckResult", "check_bce_gradient",
     "check_cross_entropy_backward", "check_fused_gradient",
-    "check_linear_backward", "check_lr_prediction", "check_one_hot",
+    "check_linear_backward", "check_lr_prediction",
+    "check_minibatch_batches", "check_one_hot",
     "check_relu_backward", "check_softmax", "check_softmax_backward",
     "check_softmax_jacobian", "check_training_loop",
 ]

@@ -17,7 +17,9 @@ the reader's function on every case and answers with a ``CheckResult``:
    the reason.
 
 Nothing the reader's function returns or raises makes the checker itself
-raise; NumPy warnings are silenced while grading.
+raise; NumPy warnings are silenced while grading. An answer that is not
+one array of numbers (the mini-batches) keeps all of this and brings its
+own ``call``, ``read``, ``judge`` and ``praise`` (see ``Exercise``).
 """
 
 import copy
@@ -105,6 +107,37 @@ class Exercise:
     # more outputs read from the arguments after the call, e.g. a model's
     # trained parameters: after(args) -> {output: array}
     after: Callable | None = None
+    # An exercise whose answer is not one array of numbers changes how it
+    # is called, read and judged (the mini-batches: several calls per case,
+    # a list of index arrays, properties instead of one right answer):
+    # call(fn, args) -> the raw answer, or Outputs (default: fn(*args));
+    call: Callable | None = None
+    # read(name, value) -> Reading, for each output (default: read);
+    read: Callable = read
+    # judge(case, readings, facts) -> {output: what differs} (default:
+    # each output against case.expected, with compare);
+    judge: Callable | None = None
+    # praise(name, results) -> the message of a right answer, from the
+    # [(case, got)] of every case (default: "matches nnlib's reference").
+    praise: Callable | None = None
+
+
+class Outputs(dict):
+    """The answer as an exercise's ``call`` assembled it, by output name
+    (e.g. one epoch's batches per call), with ``facts`` it observed while
+    calling (e.g. whether the function drew from its generator), which the
+    mistakes and the judge see next to the outputs."""
+
+    def __init__(self, outputs: dict, facts: dict | None = None):
+        super().__init__(outputs)
+        self.facts = dict(facts or {})
+
+
+def returned_nothing(raw) -> bool:
+    """None, or a tuple or list of Nones: a stub's answer or a missing
+    ``return``."""
+    return raw is None or (isinstance(raw, (tuple, list)) and len(raw) > 0
+                           and all(part is None for part in raw))
 
 
 def make_case(description: str, args: tuple, reference: Callable, *,
@@ -199,12 +232,12 @@ def _grade(fn, name: str, exercise: Exercise) -> CheckResult:
                               f"got {type(fn).__name__}. Pass the name "
                               f"without calling it: check_x(my_function).")
     arg_names = (parameter_names(fn, len(exercise.args)) or exercise.args)
-    numeric_errors = []
+    numeric_errors, results = [], []
     for case in exercise.cases:
         # read-only copies: a write into an input raises at once
         args = tuple(fresh(arg, read_only=True) for arg in case.args)
         try:
-            raw = fn(*args)
+            raw = exercise.call(fn, args) if exercise.call else fn(*args)
         except Exception as error:  # the reader's bug, told as a message
             if isinstance(error, NotImplementedError) and is_stub(fn):
                 return not_implemented(name)
@@ -215,15 +248,18 @@ def _grade(fn, name: str, exercise: Exercise) -> CheckResult:
         changed = changed_input(arg_names, case.args, args)
         if changed:  # e.g. through a view that was made writeable
             return _mutation_verdict(fn, name, changed, case)
-        if raw is None or (isinstance(raw, (tuple, list)) and raw
-                           and all(part is None for part in raw)):
+        if returned_nothing(raw):
             if is_stub(fn):
                 return not_implemented(name)
             return verdict(False, f"✗ {missing_return(fn, name)}.")
         result = _grade_outputs(name, raw, case, args, exercise)
         if isinstance(result, CheckResult):
             return result
-        numeric_errors += result
+        errors, got = result
+        numeric_errors += errors
+        results.append((case, got))
+    if exercise.praise is not None:
+        return verdict(True, exercise.praise(name, results))
     message = (f"✓ {name} is correct: it matches nnlib's reference on "
                f"{len(exercise.cases)} test cases (relative error < "
                f"{TOLERANCE:g})")
@@ -262,6 +298,8 @@ def _error_verdict(fn, name, error, case, args, exercise) -> CheckResult:
 def _split(raw, outputs: Sequence[str], case: Case):
     """The reader's return value as {output: value}, and a sentence if its
     structure is wrong."""
+    if isinstance(raw, Outputs):  # assembled by the exercise's call
+        return dict(raw), None
     if len(outputs) == 1:
         expected = case.expected[outputs[0]]
         if (isinstance(raw, tuple) and len(raw) and expected.ndim
@@ -282,9 +320,10 @@ def _split(raw, outputs: Sequence[str], case: Case):
 
 
 def _grade_outputs(name, raw, case, args, exercise):
-    """A failing CheckResult, or the numerical-gradient errors of a case
-    that passed."""
+    """A failing CheckResult, or, for a case that passed, the
+    numerical-gradient errors and what was read."""
     values, structure = _split(raw, exercise.outputs, case)
+    facts = getattr(raw, "facts", {}) if isinstance(raw, Outputs) else {}
     if exercise.after is not None:
         values.update(exercise.after(args))
     unfinished = [out for out in exercise.outputs if out in values
@@ -294,10 +333,10 @@ def _grade_outputs(name, raw, case, args, exercise):
         return verdict(False, f"… {name} is not finished: "
                               f"{' and '.join(unfinished)} {verb} still "
                               f"None.")
-    readings = {out: read(out, value) for out, value in values.items()}
-    got = {out: reading.array for out, reading in readings.items()}
-    differences = {out: compare(out, readings[out], case.expected[out])
-                   for out in case.expected if out in readings}
+    readings = {out: exercise.read(out, value)
+                for out, value in values.items()}
+    got = {**facts, **{out: r.array for out, r in readings.items()}}
+    differences = (exercise.judge or _judge)(case, readings, facts)
     differences = {out: text for out, text in differences.items() if text}
     errors = _numeric_errors(got, case)
     if not structure and not differences:
@@ -308,7 +347,7 @@ def _grade_outputs(name, raw, case, args, exercise):
                                   f"Return a NumPy array (np.asarray(...), "
                                   f"or .detach().numpy() for a tensor): "
                                   f"the next cells use NumPy.")
-        return list(errors.values())
+        return list(errors.values()), got
     precision = dtype_reason(name, readings, case, exercise)
     if precision:
         return verdict(False, precision,
@@ -325,6 +364,12 @@ def _grade_outputs(name, raw, case, args, exercise):
               f"{errors[out]:.2g} (a right answer gives < {TOLERANCE:g})"
               for out in differences if out in errors]
     return verdict(False, *lines)
+
+
+def _judge(case: Case, readings: dict, facts: dict) -> dict:
+    """What differs, output by output: each against nnlib's answer."""
+    return {out: compare(out, readings[out], case.expected[out])
+            for out in case.expected if out in readings}
 
 
 def _applies(mistake: Mistake, case: Case, got: dict) -> bool:

@@ -3,16 +3,20 @@
 - ``read(name, value)``: whatever came back (an array, a list, a torch
   tensor, None, a complex or object array, text...) becomes a float64 array
   or one sentence that says why it cannot be graded;
+  ``read_index_batches`` does the same for a list of batches of row
+  indices (the mini-batches of chapter 9), reading each with ``read``;
 - ``is_stub(fn)``: the body is only ``pass`` / ``...`` / ``return None`` /
   ``raise NotImplementedError`` (found from the bytecode, so it works for any
   function, also without its source);
 - ``missing_return(fn)``: why a function with a body returned None;
-- ``failing_line(error, fn)``: the line of the reader's code that raised.
+- ``failing_line(error, fn)``: the line of the reader's code that raised;
+  ``raised_at(error)``: what raised, and the names the reader's code uses.
 """
 
 import ast
 import dis
 import inspect
+import pathlib
 import textwrap
 import traceback
 import warnings
@@ -27,7 +31,8 @@ NATIVE = (np.ndarray, np.generic, int, float, bool, list, tuple)
 
 @dataclass(frozen=True)
 class Reading:
-    """A returned value, read: ``array`` (float64) or ``problem``."""
+    """A returned value, read: ``array`` (float64; for a list of batches, a
+    list of int64 arrays) or ``problem``."""
 
     array: np.ndarray | None = None
     problem: str | None = None  # why it cannot be compared, one sentence
@@ -132,6 +137,57 @@ def _read_objects(name: str, array: np.ndarray, foreign) -> Reading:
                    foreign=foreign)
 
 
+def read_index_batches(name: str, value) -> Reading:
+    """``value`` as batches of row indices (``array`` is then a list of
+    1-D int64 arrays: one epoch's mini-batches), or the reason it is not."""
+    try:
+        return _read_index_batches(name, value)
+    except Exception as error:  # a value so odd that reading it fails
+        return Reading(problem=f"{name}: the batches could not be read "
+                               f"({type(error).__name__}); return a list "
+                               f"of arrays of row indices")
+
+
+def _read_index_batches(name: str, value) -> Reading:
+    cut = ("cut it, order[start:start + batch_size] for each start in "
+           "range(0, n_rows, batch_size)")
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return Reading(problem=f"{name} is one array of shape "
+                               f"{value.shape}, not a list of batches: "
+                               f"{cut}")
+    if (isinstance(value, (str, bytes, dict, set, frozenset))
+            or callable(value) or not hasattr(value, "__iter__")):
+        return Reading(problem=f"{name} should be a list of arrays of row "
+                               f"indices, one per batch; got "
+                               f"{type_name(value)}")
+    batches = []
+    for k, part in enumerate(value):
+        reading = read(f"batch {k}", part)
+        if reading.problem:
+            return Reading(problem=f"{name}: {reading.problem}")
+        array, kind = reading.array, reading.dtype.kind
+        if array.ndim == 0:
+            return Reading(problem=f"{name}: batch {k} is a single number "
+                                   f"({array + 0:g}): is it the shuffled "
+                                   f"order itself? C{cut[1:]}")
+        if array.ndim > 1:
+            return Reading(problem=f"{name}: batch {k} has shape "
+                                   f"{array.shape}: each batch is a 1-D "
+                                   f"array of row indices")
+        if kind == "b":
+            return Reading(problem=f"{name}: batch {k} holds True/False "
+                                   f"(a mask); a batch holds row indices "
+                                   f"(np.flatnonzero(mask) gives them)")
+        if array.size and (kind == "f" or not np.array_equal(
+                array, np.round(array))):
+            return Reading(problem=f"{name}: batch {k} holds "
+                                   f"{reading.dtype} numbers; row indices "
+                                   f"are integers (rng.permutation(n_rows) "
+                                   f"gives them)")
+        batches.append(array.astype(np.int64))
+    return Reading(array=batches, dtype=np.dtype(np.int64))
+
+
 # --- The reader's code -------------------------------------------------------
 
 # Opcodes a stub consists of: return None, pass, ..., a docstring, and
@@ -219,6 +275,27 @@ def failing_line(error: BaseException, fn) -> str | None:
     mine = [frame for frame in frames
             if frame.filename == code.co_filename and frame.line]
     return mine[-1].line.strip() if mine else None
+
+
+# NumPy's frames and the checkers' own are not the reader's code
+_LIBRARIES = (str(pathlib.Path(np.__file__).parent),
+              str(pathlib.Path(__file__).parents[1]))
+
+
+def raised_at(error: BaseException) -> tuple[str, str, set[str]]:
+    """The function and the source line that raised ``error``, and the
+    names the reader's own code in the traceback uses (the calls it makes:
+    shuffle, split, reshape...): what a hint may match on."""
+    frames = traceback.extract_tb(error.__traceback__)
+    function, line = (frames[-1].name, frames[-1].line or "") if frames \
+        else ("", "")
+    names, tb = set(), error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(_LIBRARIES):
+            names.update(code.co_names)
+        tb = tb.tb_next
+    return function, line, names
 
 
 def parameter_names(fn, count: int) -> tuple[str, ...] | None:
