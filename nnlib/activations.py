@@ -1,7 +1,7 @@
-"""Element-wise non-linearities: y = f(x), applied entry by entry.
+"""Element-wise non-linearities: a = f(x), applied entry by entry.
 
 Without them, stacked Linear layers collapse into one. Each backward is
-dL/dx = dL/dy * f'(x): the upstream gradient times the local slope.
+dL/dx = dL/da * f'(x): the upstream gradient times the local slope.
 """
 
 import numpy as np
@@ -11,7 +11,7 @@ from nnlib.layer import Layer
 
 
 class ReLU(Layer):
-    """y = max(x, 0); slope 1 where x > 0, else 0."""
+    """a = max(x, 0); slope 1 where x > 0, else 0."""
 
     @checked_forward
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -21,42 +21,42 @@ class ReLU(Layer):
 
     @checked_backward
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        """dL/dy: (B, H) -> dL/dx: (B, H)."""
+        """dL/da: (B, H) -> dL/dx: (B, H)."""
         # The boolean mask x > 0 is the slope: grad * mask keeps grad's
         # float dtype without building a float copy of the mask.
         return grad * (self.x > 0)
 
 
 class Tanh(Layer):
-    """y = tanh(x); slope 1 - y**2."""
+    """a = tanh(x); slope 1 - a**2."""
 
     @checked_forward
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x: (B, H) -> same shape."""
-        self.y = np.tanh(x)  # the slope needs only the output
-        return self.y
+        self.a = np.tanh(x)  # the slope needs only the output
+        return self.a
 
     @checked_backward
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        """dL/dy: (B, H) -> dL/dx: (B, H)."""
-        return grad * (1 - self.y**2)
+        """dL/da: (B, H) -> dL/dx: (B, H)."""
+        return grad * (1 - self.a**2)
 
 
 class Sigmoid(Layer):
-    """y = 1 / (1 + exp(-x)); slope y (1 - y)."""
+    """a = 1 / (1 + exp(-x)); slope a (1 - a)."""
 
     @checked_forward
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x: (B, H) -> same shape."""
         # exp of a large positive number overflows; exp(-|x|) never does.
         e = np.exp(-np.abs(x))
-        self.y = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-        return self.y
+        self.a = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        return self.a
 
     @checked_backward
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        """dL/dy: (B, H) -> dL/dx: (B, H)."""
-        return grad * self.y * (1 - self.y)
+        """dL/da: (B, H) -> dL/dx: (B, H)."""
+        return grad * self.a * (1 - self.a)
 
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
