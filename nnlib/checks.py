@@ -167,8 +167,9 @@ def checked_loss(*, probabilities: bool = False):
                                  "did you pass logits? "
                                  "Use SoftmaxCrossEntropy for logits")
             labels = as_labels(labels, scores.shape[1], len(scores))
-            self._forward_done = True
-            return forward(self, scores, labels)
+            loss = forward(self, scores, labels)
+            self._forward_done = True  # only once forward has succeeded
+            return loss
         return wrapper
     return decorate
 

@@ -10,8 +10,8 @@ from machine to machine far better than a time.
 
 The clock is the wall clock (``time.perf_counter``) unless you pass another:
 ``clock=time.process_time`` counts only the processor time this process
-used, not the time it waited while other programs had the cores, which makes
-comparisons on a busy machine much steadier.
+used, not the time it waited while other programs had the cores, which
+usually makes comparisons on a busy machine steadier.
 """
 
 import gc
