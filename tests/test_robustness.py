@@ -158,3 +158,11 @@ def test_fractional_labels_are_not_class_indices():
                                         r"indices") as caught:
         SoftmaxCrossEntropy().forward(np.zeros((3, 2)), np.array([0.5, 1.0, 1.0]))
     assert "astype" not in str(caught.value)
+
+
+def test_backward_after_a_failed_forward_is_a_call_order_error():
+    loss = SoftmaxCrossEntropy()
+    with pytest.raises(ValueError, match="labels must be integers"):
+        loss.forward(np.zeros((2, 2)), np.array([0, 5]))
+    with pytest.raises(CallOrderError, match=r"backward\(\) called before forward\(\)"):
+        loss.backward()
