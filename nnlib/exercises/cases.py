@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlib.exercises.grading import Mistake, matches
+from nnlib.losses import one_hot
 
 SEED = 0
 
@@ -45,13 +46,18 @@ def generator() -> np.random.Generator:
     return np.random.default_rng(SEED)
 
 
+def ranked_one_hot(labels: np.ndarray, width: int | None = None):
+    """The one-hot of each label's rank among the labels present (the
+    mistake of np.unique(labels, return_inverse=True)), ``width`` columns
+    (default: as many as labels present)."""
+    present, rank = np.unique(labels, return_inverse=True)
+    return one_hot(rank, len(present) if width is None else width)
+
+
 def describe_rows(logits: np.ndarray) -> str:
     rows = ", ".join(str([float(v) for v in row]).replace(".0,", ",")
                      .replace(".0]", "]") for row in logits[:2])
     return rows + (", ..." if len(logits) > 2 else "")
-
-
-# --- nnlib's layers as references, with numerical gradients ------------------
 
 
 # --- The look-alikes of the stable softmax -----------------------------------

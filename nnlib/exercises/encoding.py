@@ -4,7 +4,12 @@ import functools
 
 import numpy as np
 
-from nnlib.exercises.cases import GAP_CLASSES, GAP_LABELS, generator
+from nnlib.exercises.cases import (
+    GAP_CLASSES,
+    GAP_LABELS,
+    generator,
+    ranked_one_hot,
+)
 from nnlib.exercises.grading import (
     CheckResult,
     Exercise,
@@ -19,12 +24,6 @@ from nnlib.losses import one_hot
 
 def _reference(labels, n_classes):
     return {"one_hot": one_hot(labels, n_classes)}
-
-
-def _ranked(labels, width=None):
-    """The one-hot of each label's rank among the labels present."""
-    present, rank = np.unique(labels, return_inverse=True)
-    return one_hot(rank, len(present) if width is None else width)
 
 
 @functools.cache
@@ -52,8 +51,8 @@ def _exercise() -> Exercise:
                 "when a class is missing from the batch, the labels above "
                 "it move one column left. Label k belongs in column k: "
                 "out[np.arange(batch), labels] = 1",
-                is_("one_hot", lambda c: _ranked(c.args[0]),
-                    lambda c: _ranked(*c.args))),
+                is_("one_hot", lambda c: ranked_one_hot(c.args[0]),
+                    lambda c: ranked_one_hot(*c.args))),
         Mistake("whole columns are set (out[:, labels] = 1): index rows "
                 "and columns together, out[np.arange(batch), labels] = 1",
                 is_("one_hot", lambda c: one_hot(*c.args).any(axis=0)

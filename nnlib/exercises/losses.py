@@ -14,6 +14,7 @@ from nnlib.exercises.cases import (
     WIDE_LOGITS,
     describe_rows,
     generator,
+    ranked_one_hot,
     softmax_mistakes,
     width_hint,
 )
@@ -34,8 +35,7 @@ def _label_mistakes(output: str, make) -> tuple[Mistake, ...]:
     """One-hot built with the wrong width or columns: ``make(case, y)``
     gives the output for a one-hot ``y``."""
     def ranked(c, width=None):
-        present, rank = np.unique(c.args[1], return_inverse=True)
-        return make(c, one_hot(rank, width or len(present)))
+        return make(c, ranked_one_hot(c.args[1], width))
 
     return (
         Mistake("the one-hot's width comes from the labels (labels.max() + "
