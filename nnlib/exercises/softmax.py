@@ -126,17 +126,17 @@ def check_softmax(fn, *, verbose: bool = True) -> CheckResult:
 # --- Chapter 4: the Jacobian -------------------------------------------------
 
 
-def _layer_at(probs: np.ndarray) -> Softmax:
-    """nnlib's Softmax after a forward pass that gave ``probs``
-    (softmax(log p) = p when each row of p sums to 1)."""
-    layer = Softmax()
-    layer.forward(np.log(np.maximum(probs, np.finfo(probs.dtype).tiny)))
-    return layer
-
-
 def _logits_of(probs: np.ndarray) -> np.ndarray:
-    """Logits whose softmax is ``probs`` (float64)."""
-    return np.log(np.maximum(probs, np.finfo(np.float64).tiny))
+    """Logits whose softmax is ``probs``, in its dtype (softmax(log p) = p
+    when each row of p sums to 1)."""
+    return np.log(np.maximum(probs, np.finfo(probs.dtype).tiny))
+
+
+def _layer_at(probs: np.ndarray) -> Softmax:
+    """nnlib's Softmax after a forward pass that gave ``probs``."""
+    layer = Softmax()
+    layer.forward(_logits_of(probs))
+    return layer
 
 
 def _numeric_jacobian(probs: np.ndarray) -> np.ndarray:
