@@ -7,6 +7,8 @@ function above the table) and add ONE line to WRONG:
 A right answer that must pass goes into RIGHT the same way.
 """
 
+import math
+
 import numpy as np
 import pytest
 import scipy.linalg
@@ -58,6 +60,14 @@ def softmax_rows_loop(x):
         exps = [np.exp(v - max(row)) for v in row]
         out.append([e / sum(exps) for e in exps])
     return out  # a list of lists
+
+
+def softmax_math_exp(x):  # plain Python floats, one row at a time
+    rows = []
+    for row in x.tolist():
+        exps = [math.exp(v - max(row)) for v in row]
+        rows.append([e / sum(exps) for e in exps])
+    return np.array(rows)
 
 
 def softmax_in_place_on_a_copy(x):
@@ -290,6 +300,7 @@ RIGHT = [
     (ex.check_softmax, lambda x: scipy.special.softmax(x, axis=1)),
     (ex.check_softmax, lambda x: np.exp(x - scipy.special.logsumexp(x, axis=1, keepdims=True))),
     (ex.check_softmax, softmax_rows_loop),
+    (ex.check_softmax, softmax_math_exp),
     (ex.check_softmax, softmax_in_place_on_a_copy),
     (ex.check_softmax, softmax_by(lambda x: reduce(x, "n c -> n 1", "max"))),
     (ex.check_softmax, softmax_by(lambda x: x.max(axis=-1)[:, None])),
@@ -318,6 +329,9 @@ RIGHT = [
     (ex.check_linear_backward, lambda x, w, g: [(w @ g.T).T, np.einsum("ni,nj->ij", x, g),
                                                 np.einsum("nj->j", g)]),
     (ex.check_linear_backward, float32(linear)),
+    (ex.check_linear_backward, lambda x, w, g: (np.tensordot(g, w, axes=(1, 1)),
+                                                np.tensordot(x, g, axes=(0, 0)),
+                                                np.einsum("ac->c", g))),
     (ex.check_relu_backward, lambda x, grad: grad * (x > 0)),
     (ex.check_relu_backward, lambda x, grad: np.where(x > 0, grad, 0.0)),
     (ex.check_relu_backward, relu_backward_copy),
@@ -359,6 +373,7 @@ WRONG = [
       for dtype in (np.float64, np.longdouble) for shift, phrase in LOOKALIKES],
     (ex.check_softmax, lambda x: stable(np.clip(x, -500, 500)), "clipped"),
     (ex.check_softmax, lambda x: stable(x.T).T, "wrong axis"),
+    (ex.check_softmax, lambda x: stable(x / 2), "20 of 20 entries differ"),  # a temperature
     (ex.check_softmax, lambda x: np.exp(x - row_max(x)), "not normalised"),
     (ex.check_softmax, lambda x: np.exp(x - row_max(x)) / np.exp(x - row_max(x)).sum(),
      "sum of the whole batch"),
@@ -428,6 +443,8 @@ WRONG = [
      "db is averaged"),
     (ex.check_linear_backward, lambda x, w, g: (g @ w.T, x.T @ g, g.sum(axis=1)),
      "summed over axis 1"),
+    (ex.check_linear_backward, lambda x, w, g: (g @ w.T, x.T @ g, g[0]),
+     "relative error of db against the numerical gradient"),
     (ex.check_linear_backward, lambda x, w, g: (g @ w.T, x.T @ g / len(x), g.sum(axis=0)),
      "dw is divided by the batch"),
     (ex.check_linear_backward, lambda x, w, g: (g @ w, x.T @ g, g.sum(axis=0)),
