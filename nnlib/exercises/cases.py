@@ -1,6 +1,7 @@
 """What several checkers share: seeded inputs that separate the right idea
-from its look-alikes, nnlib's layers as references with their numerical
-gradients (``nnlib.gradcheck``), the softmax look-alikes, and hints.
+from its look-alikes, the one-hot and softmax look-alikes, and hints.
+(Layers' gradients and their numerical gradients come from
+``nnlib.gradcheck``.)
 
 The inputs every checker covers: a batch of 1; non-square shapes (a
 transpose shows as a wrong shape); float32 inputs; where logits appear,
