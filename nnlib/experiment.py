@@ -146,7 +146,6 @@ class LRResult:
     history: np.ndarray  # losses of the epochs that ran, finite, shape (n,)
     # epoch at which nnlib.train raised TrainingDiverged, or None
     diverged_at: int | None
-    exploded_loss: float | None  # the loss at that epoch (inf or nan)
     model: Model  # the model as training left it
     # the first step's decrease L1 - L2 as a fraction of lr * |g|^2, the
     # decrease if the loss were a straight slope (None after one epoch)
@@ -168,11 +167,6 @@ class LRResult:
         return int((np.diff(self.history) > 0).sum())
 
     @property
-    def shown_history(self) -> np.ndarray:
-        """The losses a plot can show: the finite ones."""
-        return self.history
-
-    @property
     def regime(self) -> str:
         """What the run shows: one of ``REGIMES`` (see ``regime``)."""
         return regime(self)
@@ -189,17 +183,16 @@ def run(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
     grad_sq = sum(float((p.grad**2).sum()) for p in model.parameters())
     try:
         history = np.asarray(train(model, x, labels, lr=lr, epochs=epochs))
-        diverged_at = exploded = None
+        diverged_at = None
     except TrainingDiverged as error:
         history, diverged_at = np.asarray(error.history), error.epoch
-        exploded = float(error.loss)
     gain = None
     if len(history) >= 2 and grad_sq > 0:
         gain = float((history[0] - history[1]) / (lr * grad_sq))
     finished = diverged_at is None
     return LRResult(
         float(lr), int(epochs), dataset, history.astype(float), diverged_at,
-        exploded, model, gain, dead_relus(model, x) if finished else [],
+        model, gain, dead_relus(model, x) if finished else [],
         model.accuracy(x, labels) if finished else None)
 
 

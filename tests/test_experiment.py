@@ -75,7 +75,7 @@ def test_standardised_inputs_keep_the_relus_alive_until_the_numbers_overflow():
 
 def test_regime_reads_only_the_run():
     def fake(history, gain=0.5, dead=(), diverged=None):
-        return LRResult(0.1, len(history), "article", np.array(history, float), diverged, None,
+        return LRResult(0.1, len(history), "article", np.array(history, float), diverged,
                         None, gain, list(dead), 1.0)
 
     assert regime(fake([1.0, 2.0], diverged=3)) == DIVERGES
