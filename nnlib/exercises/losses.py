@@ -50,6 +50,22 @@ def _label_mistakes(output: str, make) -> tuple[Mistake, ...]:
     )
 
 
+def _loss_gradient(loss_class, output: str):
+    """``reference`` and ``numeric`` for a loss's gradient with respect to
+    its scores: nnlib's ``backward``, and central differences of its
+    ``forward``."""
+    def reference(scores, labels):
+        loss = loss_class()
+        loss.forward(scores, labels)
+        return {output: loss.backward()}
+
+    def numeric(scores, labels):
+        return {output: numerical_gradient(
+            lambda: loss_class().forward(scores, labels), scores)}
+
+    return reference, numeric
+
+
 def _probs(rng, batch: int, classes: int) -> np.ndarray:
     probs = rng.uniform(0.1, 1.0, size=(batch, classes))
     return probs / probs.sum(axis=1, keepdims=True)
@@ -60,14 +76,7 @@ def _probs(rng, batch: int, classes: int) -> np.ndarray:
 
 @functools.cache
 def _cross_entropy_exercise() -> Exercise:
-    def reference(probs, labels):
-        loss = CrossEntropy()
-        loss.forward(probs, labels)
-        return {"dL/dprobs": loss.backward()}
-
-    def numeric(probs, labels):
-        return {"dL/dprobs": numerical_gradient(
-            lambda: CrossEntropy().forward(probs, labels), probs)}
+    reference, numeric = _loss_gradient(CrossEntropy, "dL/dprobs")
 
     rng = generator()
     specs = [(_probs(rng, b, c), rng.integers(0, c, b), f"batch {b}, {c} "
@@ -130,14 +139,7 @@ def check_cross_entropy_backward(fn, *, verbose: bool = True) -> CheckResult:
 
 @functools.cache
 def _fused_exercise() -> Exercise:
-    def reference(logits, labels):
-        loss = SoftmaxCrossEntropy()
-        loss.forward(logits, labels)
-        return {"dL/dlogits": loss.backward()}
-
-    def numeric(logits, labels):
-        return {"dL/dlogits": numerical_gradient(
-            lambda: SoftmaxCrossEntropy().forward(logits, labels), logits)}
+    reference, numeric = _loss_gradient(SoftmaxCrossEntropy, "dL/dlogits")
 
     rng = generator()
     specs = [(rng.normal(size=(b, c)) * 2, rng.integers(0, c, b),
