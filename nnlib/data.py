@@ -204,8 +204,16 @@ def digits_split(seed: int = 0, *, test_fraction: float = 0.2,
                  labels_val, standardize(x_test), labels_test, standardize)
 
 
+def standardised_article_data() -> tuple[np.ndarray, np.ndarray]:
+    """The article's points with each feature shifted and scaled to mean 0
+    and standard deviation 1 (``Standardizer``), and their labels."""
+    x, labels = article_data()
+    return Standardizer(x)(x), labels
+
+
 DATASETS = {
     "article": lambda seed=0: article_data(),
+    "standardised article": lambda seed=0: standardised_article_data(),
     "moons": lambda seed=0: make_moons(seed=seed),
     "circles": lambda seed=0: make_circles(seed=seed),
     "xor": lambda seed=0: make_xor(seed=seed),

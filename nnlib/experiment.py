@@ -20,36 +20,20 @@ from functools import cache
 import numpy as np
 
 from nnlib import data
-from nnlib.activations import ACTIVATIONS, ReLU
+from nnlib.activations import ReLU
 from nnlib.errors import TrainingDiverged
 from nnlib.model import Model, mlp
 from nnlib.training import train
 
-
-def _standardised_article(seed=0):
-    x, labels = data.article_data()
-    return data.Standardizer(x)(x), labels
-
-
-DATASETS = {"article": data.DATASETS["article"],
-            "standardised article": _standardised_article,
-            **{name: make for name, make in data.DATASETS.items()
-               if name != "article"}}
-"""Name -> function(seed) returning (x, labels): nnlib.data's data sets and
-the article's points standardised (each feature: mean 0, std 1)."""
+DATASETS = data.DATASETS  # name -> function(seed) returning (x, labels)
 DATASET_NAMES = tuple(DATASETS)
 ARTICLE_DATA = ("article", "standardised article")
-# the live slider's range
-LR_MIN, LR_MAX = 1e-3, 1e2
 # the static slider's rates: about half a decade apart
 DEFAULT_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0,
                100.0)
 DEFAULT_EPOCHS = 500  # as in the article
 # the hidden layer's width for every data set except the article's
 DEFAULT_HIDDEN = 16
-# the largest width the explorer's "hidden units" slider offers
-HIDDEN_MAX = 64
-ACTIVATION_NAMES = tuple(ACTIVATIONS)  # "relu", "tanh", "sigmoid"
 SEED = 0
 
 # What a run can show, in the order regime() tests for them.

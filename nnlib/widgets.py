@@ -15,13 +15,10 @@ that, plus ``rendered_png``, against ``run`` alone.
 
 import html
 
+from nnlib.activations import ACTIVATIONS
 from nnlib.experiment import (  # noqa: F401  (names the explorer offers)
-    ACTIVATION_NAMES,
     DATASET_NAMES,
     DEFAULT_EPOCHS,
-    HIDDEN_MAX,
-    LR_MAX,
-    LR_MIN,
     LRResult,
     default_hidden,
     describe,
@@ -31,6 +28,10 @@ from nnlib.experiment import (  # noqa: F401  (names the explorer offers)
 )
 from nnlib.figures import RESOLUTION, draw, new_figure, rendered_png
 from nnlib.plots import TrainingFigure
+
+LR_MIN, LR_MAX = 1e-3, 1e2  # the learning-rate slider's range
+HIDDEN_MAX = 64  # the largest width the "hidden units" slider offers
+ACTIVATION_NAMES = tuple(ACTIVATIONS)  # "relu", "tanh", "sigmoid"
 
 
 def update(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
