@@ -110,8 +110,7 @@ def _caption_script(label_id: str, labels: list[str], anim_id: str) -> str:
 
 
 def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
-                 dataset: str = "article", hidden: int | None = None,
-                 activation: str = "relu", dpi: int = 80,
+                 dataset: str = "article", dpi: int = 80,
                  resolution: int = 100, interval: int = 1200):
     """One frame per learning rate: decision boundary and loss curve, as a
     browser slider.
@@ -127,8 +126,7 @@ def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
     lrs = [float(lr) for lr in lrs]
     if not lrs:
         raise ValueError("lrs must hold at least one learning rate")
-    results = [run(lr, epochs, dataset, hidden=hidden, activation=activation)
-               for lr in lrs]
+    results = [run(lr, epochs, dataset) for lr in lrs]
     loss_ylim = loss_limits([r.history for r in results])
     fig = new_figure(dpi=dpi)
 

@@ -15,6 +15,8 @@ that, plus ``rendered_png``, against ``run`` alone.
 
 import html
 
+import numpy as np
+
 from nnlib.activations import ACTIVATIONS
 from nnlib.experiment import (  # noqa: F401  (names the explorer offers)
     DATASET_NAMES,
@@ -70,7 +72,6 @@ class LearningRateExplorer:
                  activation: str = "relu"):
         # imported here: update() works without ipywidgets
         import ipywidgets as widgets
-        import numpy as np
 
         style = {"description_width": "110px"}
         layout = widgets.Layout(width="460px")
