@@ -29,12 +29,14 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
 def rel_error(a: np.ndarray, b: np.ndarray) -> float:
     """||a - b|| / (||a|| + ||b||): 0 when equal, 1 when one of them is
     zero."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    # extended precision, so that huge entries do not overflow the norms
+    a, b = np.asarray(a, np.longdouble), np.asarray(b, np.longdouble)
     if a.shape != b.shape:
         raise ValueError(
             f"cannot compare gradients of shapes {a.shape} and {b.shape}")
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
+    scale = np.linalg.norm(a.ravel()) + np.linalg.norm(b.ravel())
+    return 0.0 if scale == 0 else float(np.linalg.norm((a - b).ravel())
+                                        / scale)
 
 
 def layer_gradients(layer, x: np.ndarray, upstream: np.ndarray) -> dict:

@@ -12,20 +12,12 @@ import itertools
 import numpy as np
 
 from nnlib.exercises.reading import Reading
+from nnlib.gradcheck import rel_error
 
 # The accuracy every checker promises: any right formula, in float64 or in
 # float32 on well-conditioned inputs, gets well below it; every known
 # mistake is far above it.
 TOLERANCE = 1e-6
-
-
-def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    """``gradcheck.rel_error`` for two finite arrays of one shape, in
-    extended precision so that huge entries do not overflow the norms."""
-    a, b = np.asarray(a, np.longdouble), np.asarray(b, np.longdouble)
-    scale = np.linalg.norm(a.ravel()) + np.linalg.norm(b.ravel())
-    return 0.0 if scale == 0 else float(np.linalg.norm((a - b).ravel())
-                                        / scale)
 
 
 def same(got, candidate, scale: float = 0.0) -> bool:
