@@ -151,29 +151,22 @@ def plot_decision_boundary(ax, model, x: np.ndarray, labels: np.ndarray, *,
 
 
 def plot_loss(ax, history, *, title: str = "Training loss",
-              label: str | None = None,
-              diverged_at: int | None = None) -> Line2D:
-    """Plot the loss of each epoch on linear axes; mark where training
-    diverged, if it did. Returns the line.
+              label: str | None = None) -> Line2D:
+    """Plot the loss of each epoch on log-log axes, as every loss panel of
+    the book does (the first epochs stay visible). Returns the line.
 
     history: (epochs,) losses, epoch 1 first. Call again with another label
     to overlay a second curve (for example the test loss).
     """
-    history = np.asarray(history)
+    history = np.clip(np.asarray(history, float), LOSS_FLOOR, LOSS_CEILING)
     epochs = np.arange(1, len(history) + 1)
     line, = ax.plot(epochs, history, label=label, linewidth=1.8)
-    if diverged_at is not None:
-        ax.axvline(diverged_at, color="tab:red", linestyle="--",
-                   label="diverged")
-        ax.text(0.5, 0.5, f"diverged at epoch {diverged_at}",
-                transform=ax.transAxes, ha="center", va="center",
-                color="tab:red", fontsize=13,
-                bbox=dict(facecolor="white", edgecolor="tab:red"))
-    ax.set(title=title, xlabel="epoch",
-           ylabel="cross-entropy loss (mean over batch)")
-    ax.set_xlim(left=0)
-    ax.grid(alpha=0.3)
-    if label is not None or diverged_at is not None:
+    ax.set(title=title, xscale="log", yscale="log", xlabel=EPOCH_LABEL,
+           ylabel=LOSS_LABEL)
+    # every curve drawn so far, from epoch 1 to the longest one's end
+    ax.set_xlim(1, max(2, *(len(ln.get_xdata()) for ln in ax.lines)))
+    log_axes(ax)
+    if label is not None:
         ax.legend(loc="upper right")
     return line
 
