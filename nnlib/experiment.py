@@ -234,6 +234,6 @@ def describe(result: LRResult) -> str:
 
 
 def sweep(lrs=DEFAULT_LRS, epochs: int = DEFAULT_EPOCHS,
-          dataset: str = "article", **model) -> dict[float, LRResult]:
+          dataset: str = "article") -> dict[float, LRResult]:
     """``run`` at every rate of ``lrs``: {lr: result}."""
-    return {float(lr): run(lr, epochs, dataset, **model) for lr in lrs}
+    return {float(lr): run(lr, epochs, dataset) for lr in lrs}

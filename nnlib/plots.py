@@ -345,11 +345,10 @@ def set_loss_range(ax, low: float, high: float) -> None:
 
 
 def plot_training(model, x: np.ndarray, labels: np.ndarray, history, *,
-                  title: str | None = None, queries: np.ndarray | None = None,
-                  diverged_at: int | None = None) -> TrainingFigure:
+                  title: str | None = None,
+                  queries: np.ndarray | None = None) -> TrainingFigure:
     """The decision boundary (left) and the loss curve (right) in one
     figure, shown by pyplot."""
     fig = plt.figure(FigureClass=TrainingFigure)
-    fig.show_run(model, x, labels, history, queries=queries,
-                 diverged_at=diverged_at, title=title)
+    fig.show_run(model, x, labels, history, queries=queries, title=title)
     return fig
