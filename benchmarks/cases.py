@@ -374,7 +374,7 @@ def softmax_case(batch: int = 128, classes: int = 1000, *, repeats: int = 3,
 def slider_case(*, repeats: int = 7, limit_ratio: float = 4.0, limit_ms: float = 60.0,
                 lrs=(0.03, 0.1, 0.3, 1.0), clock=time.perf_counter) -> Row:
     """One move of the live learning-rate slider on the article's data, against the
-    retraining alone (``nnlib.widgets.run``) in the same rounds.
+    retraining alone (``nnlib.lab.runs.run``) in the same rounds.
 
     A move retrains, redraws the figure and encodes it as the PNG the widget shows.
     Targets (issue 11): a move takes at most ``limit_ratio`` times the retraining,
@@ -382,9 +382,12 @@ def slider_case(*, repeats: int = 7, limit_ratio: float = 4.0, limit_ms: float =
     with ``clock=time.process_time`` the time is what a move costs, as a reader on an
     otherwise idle machine would wait for it.
     """
-    from nnlib import widgets  # matplotlib and Pillow: only this case needs them
+    # matplotlib and Pillow: only this case needs them
+    from nnlib.lab.drawing import new_figure, rendered_png
+    from nnlib.lab.explorer import update
+    from nnlib.lab.runs import run
 
-    fig = widgets.new_figure()
+    fig = new_figure()
     moves = {"update": 0, "run": 0}
 
     def next_lr(which):  # every move is to another learning rate, as on the slider
@@ -392,17 +395,17 @@ def slider_case(*, repeats: int = 7, limit_ratio: float = 4.0, limit_ms: float =
         return lrs[moves[which] % len(lrs)]
 
     def slider_move():
-        widgets.update(next_lr("update"), fig=fig)
-        widgets.rendered_png(fig)
+        update(next_lr("update"), fig=fig)
+        rendered_png(fig)
 
     def retrain_only():
-        widgets.run(next_lr("run"))
+        run(next_lr("run"))
 
     times, ratio = compare({"update": slider_move, "run": retrain_only}, "update", "run",
                            repeats=repeats, clock=clock)
     passed = ratio <= limit_ratio and times["update"] * 1e3 < limit_ms
     return Row(5, "learning-rate slider move (article data)",
-               "widgets.update + rendered_png", "widgets.run (retrain only)",
+               "explorer.update + rendered_png", "runs.run (retrain only)",
                times["update"], times["run"], f"<= {limit_ratio:.0f}x, < {limit_ms:.0f} ms",
                passed, ratio=ratio)
 

@@ -60,20 +60,28 @@ def check_finite(x: np.ndarray, name: str) -> None:
             f"{name} must be finite; got {x[where]} at index {where}")
 
 
-def as_labels(labels, n_classes: int, batch: int) -> np.ndarray:
+def as_labels(labels, n_classes: int | None, batch: int) -> np.ndarray:
     """Return ``labels`` as a 1-D int array of length ``batch`` with values
-    in [0, n_classes)."""
+    in [0, n_classes) (n_classes None: any class index >= 0)."""
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
         raise TypeError(_label_dtype_message(labels))
     if labels.ndim != 1:
+        hint = (" (one-hot rows: use labels.argmax(axis=1))"
+                if labels.ndim == 2 and _is_one_hot(labels) else "")
         raise ValueError("labels must be 1-D with shape (batch,); "
-                         f"got shape {labels.shape}")
+                         f"got shape {labels.shape}{hint}")
     if len(labels) != batch:
         raise ValueError(
             f"labels must have one entry per row: expected {batch}, "
             f"got {len(labels)}"
         )
+    if n_classes is None:
+        if (labels < 0).any():
+            i = int(np.argmax(labels < 0))
+            raise ValueError("labels must be class indices: integers >= 0; "
+                             f"got {labels[i]} at index {i}")
+        return labels
     # Seen as unsigned integers of the same size, negative labels become huge,
     # so one max() catches both labels < 0 and labels >= n_classes.
     if labels.view(f"u{labels.itemsize}").max() >= n_classes:
@@ -90,6 +98,9 @@ def _label_dtype_message(labels: np.ndarray) -> str:
     expected = "labels must be integer class indices"
     if labels.dtype.kind != "f":
         return f"{expected}; got dtype {labels.dtype}"
+    if labels.ndim == 2 and _is_one_hot(labels):
+        return (f"{expected}, one per row; got one-hot rows of shape "
+                f"{labels.shape} (use labels.argmax(axis=1))")
     whole = np.isfinite(labels) & (labels == np.round(labels))
     if whole.all():  # 0.0, 1.0, ...: the right numbers in the wrong type
         return (f"{expected}; got dtype {labels.dtype} "
@@ -100,11 +111,20 @@ def _label_dtype_message(labels: np.ndarray) -> str:
             "one-hot rows?)")
 
 
-def require_forward(cache, layer: object) -> None:
-    """Raise a clear error when ``backward`` runs before ``forward``."""
-    if cache is None:
+def _is_one_hot(rows: np.ndarray) -> bool:
+    """True when every row holds one 1 and zeros elsewhere."""
+    return bool(((rows == 0) | (rows == 1)).all()
+                and (rows.sum(axis=1) == 1).all())
+
+
+def require_forward(layer: object, method: str = "backward"):
+    """Return what ``layer``'s last forward recorded (``_last_forward``), or
+    raise a clear error when ``method`` runs before any forward."""
+    last = getattr(layer, "_last_forward", None)
+    if last is None:
         raise CallOrderError(
-            f"{type(layer).__name__}.backward() called before forward()")
+            f"{type(layer).__name__}.{method}() called before forward()")
+    return last
 
 
 def check_grad_shape(grad, expected: tuple, layer: object) -> np.ndarray:
@@ -143,11 +163,17 @@ def checked_backward(backward):
     """
     @functools.wraps(backward)
     def wrapper(self, grad):
-        last = getattr(self, "_last_forward", None)
-        require_forward(last, self)
-        out_shape, in_dtype = last
+        if getattr(self, "_checking_backward", False):
+            # called from the layer's own checked backward (Linear.backward
+            # calls param_backward): grad was checked once, that is enough
+            return backward(self, grad)
+        out_shape, in_dtype = require_forward(self)
         grad = check_grad_shape(grad, out_shape, self)
-        result = backward(self, grad)
+        self._checking_backward = True
+        try:
+            result = backward(self, grad)
+        finally:
+            self._checking_backward = False
         return None if result is None else result.astype(in_dtype, copy=False)
     return wrapper
 
@@ -168,7 +194,8 @@ def checked_loss(*, probabilities: bool = False):
                                  "Use SoftmaxCrossEntropy for logits")
             labels = as_labels(labels, scores.shape[1], len(scores))
             loss = forward(self, scores, labels)
-            self._forward_done = True  # only once forward has succeeded
+            # only once forward has succeeded: what backward will return
+            self._last_forward = (scores.shape, scores.dtype)
             return loss
         return wrapper
     return decorate
@@ -178,6 +205,6 @@ def checked_loss_backward(backward):
     """Wrap a loss's ``backward()``: forward must have run."""
     @functools.wraps(backward)
     def wrapper(self):
-        require_forward(getattr(self, "_forward_done", None), self)
+        require_forward(self)
         return backward(self)
     return wrapper

@@ -1,12 +1,20 @@
-"""The layer contract, in one place.
+"""The layer contract, in one place. Every layer has four methods:
 
 - ``forward(x)`` caches what ``backward`` needs and returns the output;
 - ``backward(grad)`` takes dL/d(output), returns dL/d(input) and stores the
   gradient of each parameter (``dw`` for ``w``, ``db`` for ``b``); it never
   changes a parameter: the optimizer does;
+- ``param_backward(grad)`` stores the parameter gradients only. ``Model``
+  calls it on its first layer, whose input is the data: nobody needs
+  dL/d(data), so a layer may skip computing it (``Linear`` does). The
+  default runs ``backward``;
 - ``parameters()`` lists each parameter with its gradient. It is the one walk
   over parameters that the optimizer, the gradient checks and the exercises
   use.
+
+The input checks (``nnlib.checks``) wrap ``forward`` and ``backward``; the
+record of the last forward (``_last_forward``) is how ``backward`` knows
+that forward has run.
 """
 
 from dataclasses import dataclass

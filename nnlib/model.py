@@ -6,12 +6,12 @@ is the same idea for any list of layers.
 
 import numpy as np
 
-from nnlib.activations import ACTIVATIONS
 from nnlib.init import make_rng
 from nnlib.layer import Param
-from nnlib.linear import Linear
+from nnlib.layers.activations import ACTIVATIONS
+from nnlib.layers.linear import Linear
+from nnlib.layers.softmax import softmax
 from nnlib.losses import SoftmaxCrossEntropy
-from nnlib.softmax import softmax
 
 
 class Model:

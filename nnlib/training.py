@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlib.batches import check_batch_size, epoch_batches
 from nnlib.checks import as_float_matrix, as_labels
 from nnlib.errors import NonFiniteError, TrainingDiverged
 from nnlib.init import make_rng
@@ -48,7 +49,8 @@ class History:
         return self.loss[index]
 
 
-def train(model, x: np.ndarray, labels: np.ndarray, *, lr: float = 0.1,
+def train(model, x: np.ndarray, labels: np.ndarray, *,
+          lr: float | None = None,
           epochs: int = 500, batch_size: int | None = None, rng=None,
           optimizer=None, validation=None) -> History:
     """Train ``model`` on X: (N, D) and labels: (N,); returns a ``History``.
@@ -56,9 +58,11 @@ def train(model, x: np.ndarray, labels: np.ndarray, *, lr: float = 0.1,
     ``batch_size=None`` uses all N rows in every step (full-batch gradient
     descent). Otherwise the rows are reshuffled every epoch with ``rng`` (an
     int seed or a Generator; same seed, same numbers) and cut into batches
-    of ``batch_size``; the last batch takes what is left. ``optimizer``
-    defaults to ``SGD(lr)``. ``validation=(x_val, labels_val)`` adds their
-    loss and accuracy after every epoch.
+    of ``batch_size``; the last batch takes what is left. Give ``lr`` (the
+    optimizer is then ``SGD(lr)``; 0.1 if neither is given) or
+    ``optimizer``, not both: an optimizer has its own learning rate.
+    ``validation=(x_val, labels_val)`` adds their loss and accuracy after
+    every epoch.
 
     Raises ``TrainingDiverged`` (with the epoch and the history so far) when
     the loss, or a layer's output, stops being finite.
@@ -68,13 +72,19 @@ def train(model, x: np.ndarray, labels: np.ndarray, *, lr: float = 0.1,
     # Bad data is reported as bad data, before training starts: afterwards a
     # non-finite number can only come from the network itself.
     x = as_float_matrix(x, "x")
-    labels = as_labels(labels, np.iinfo(np.int64).max, len(x))
+    labels = as_labels(labels, None, len(x))
     if validation is not None:
         x_val, labels_val = validation
         x_val = as_float_matrix(x_val, "validation x", x.shape[1])
-        labels_val = as_labels(labels_val, np.iinfo(np.int64).max, len(x_val))
-    batches = _batch_maker(len(x), batch_size, make_rng(rng))
-    optimizer = SGD(lr) if optimizer is None else optimizer
+        labels_val = as_labels(labels_val, None, len(x_val))
+    check_batch_size(batch_size)
+    rng = make_rng(rng)
+    if optimizer is not None and lr is not None:
+        raise ValueError(
+            f"pass lr or optimizer, not both: the optimizer has its own "
+            f"learning rate ({optimizer!r}); got lr={lr!r} as well")
+    if optimizer is None:
+        optimizer = SGD(0.1 if lr is None else lr)
     losses, val_losses, val_accuracies = [], [], []
 
     def history() -> History:
@@ -87,7 +97,9 @@ def train(model, x: np.ndarray, labels: np.ndarray, *, lr: float = 0.1,
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(1, epochs + 1):
             try:
-                loss = _one_epoch(model, x, labels, batches(), optimizer)
+                loss = run_epoch(model, x, labels,
+                                 epoch_batches(len(x), batch_size, rng),
+                                 optimizer)
             except NonFiniteError as error:  # a layer's output overflowed
                 raise TrainingDiverged(epoch, math.nan, history()) from error
             if not math.isfinite(loss):
@@ -99,8 +111,13 @@ def train(model, x: np.ndarray, labels: np.ndarray, *, lr: float = 0.1,
     return history()
 
 
-def _one_epoch(model, x, labels, batches, optimizer) -> float:
-    """One pass over the data; returns the epoch's mean training loss."""
+def run_epoch(model, x, labels, batches, optimizer) -> float:
+    """One pass over the data, one optimizer step per batch; returns the
+    epoch's mean training loss.
+
+    ``batches``: row indices of each batch (``epoch_batches``; None: all
+    rows). Each batch's mean loss counts in proportion to its size.
+    """
     total = 0.0
     for rows in batches:
         batch_x, batch_labels = (x, labels) if rows is None else (
@@ -109,22 +126,3 @@ def _one_epoch(model, x, labels, batches, optimizer) -> float:
             batch_x)
         optimizer.step(model.parameters())
     return total / len(x)
-
-
-def _batch_maker(n_rows: int, batch_size: int | None,
-                 rng: np.random.Generator):
-    """A function that returns one epoch's list of row indices (None: all
-    rows, in order)."""
-    if batch_size is None:
-        return lambda: [None]
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(
-            f"batch_size must be a positive integer or None; "
-            f"got {batch_size!r}")
-
-    def batches():
-        order = rng.permutation(n_rows)  # a new shuffle every epoch
-        return [order[start:start + batch_size]
-                for start in range(0, n_rows, batch_size)]
-    return batches
-

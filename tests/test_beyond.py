@@ -8,6 +8,8 @@ import pytest
 
 from nnlib import Linear, Model, ReLU, Sigmoid, Tanh, data, gradcheck, mlp, train
 from nnlib.init import init_weights
+from nnlib.lab import explorer, runs
+from nnlib.lab.drawing import new_figure
 
 TOLERANCE = 1e-7
 
@@ -203,45 +205,42 @@ def test_mlp_structure():
 
 
 def test_explorer_models_default_width_and_activation():
-    from nnlib import widgets
 
-    article, moons = widgets.make_model("article"), widgets.make_model("moons")
+    article, moons = runs.make_model("article"), runs.make_model("moons")
     assert [type(layer).__name__ for layer in article.layers] == ["Linear"]
     np.testing.assert_array_equal(moons.layers[0].w, mlp(2, [16], 2, rng=0).layers[0].w)
-    straight = widgets.make_model("spirals", hidden=0)
+    straight = runs.make_model("spirals", hidden=0)
     assert [type(layer).__name__ for layer in straight.layers] == ["Linear"]
-    tanh = widgets.make_model("article", hidden=8, activation="tanh")
+    tanh = runs.make_model("article", hidden=8, activation="tanh")
     assert [type(layer).__name__ for layer in tanh.layers] == ["Linear", "Tanh", "Linear"]
     assert tanh.layers[0].w.shape == (2, 8)
-    assert widgets.describe_model(tanh) == "8 Tanh units"
-    assert widgets.describe_model(straight) == "one Linear layer"
+    assert runs.describe_model(tanh) == "8 Tanh units"
+    assert runs.describe_model(straight) == "one Linear layer"
 
 
 def test_explorer_update_uses_width_and_activation():
-    from nnlib import widgets
-
-    result = widgets.update(1.0, 50, "xor", hidden=4, activation="sigmoid")
+    fig = new_figure()
+    result = explorer.update(1.0, 50, "xor", fig, hidden=4, activation="sigmoid")
     x, labels = data.make_xor(seed=0)
     expected = train(mlp(2, [4], 2, activation="sigmoid", rng=0), x, labels, lr=1.0, epochs=50)
     np.testing.assert_array_equal(result.history, expected)
-    assert "4 Sigmoid units" in result.fig.axes[0].get_title()
+    assert "4 Sigmoid units" in fig.axes[0].get_title()
 
 
 def test_live_explorer_width_and_activation_controls(monkeypatch):
-    from nnlib import widgets
-
-    explorer = widgets.LearningRateExplorer(lr=1.0, epochs=50, dataset="article")
-    assert explorer.hidden.value == 0 and explorer.hidden.max == widgets.HIDDEN_MAX
-    assert list(explorer.activation.options) == ["relu", "tanh", "sigmoid"]
+    widgets = explorer
+    explorer_ = widgets.LearningRateExplorer(lr=1.0, epochs=50, dataset="article")
+    assert explorer_.hidden.value == 0 and explorer_.hidden.max == widgets.HIDDEN_MAX
+    assert list(explorer_.activation.options) == ["relu", "tanh", "sigmoid"]
     calls = []
     original = widgets.update
     monkeypatch.setattr(widgets, "update",
                         lambda *args, **kwargs: calls.append(kwargs) or original(*args, **kwargs))
-    explorer.dataset.value = "spirals"  # the width follows the data set, one retraining
-    assert explorer.hidden.value == 16 and len(calls) == 1
-    assert widgets.describe_model(explorer.result.model) == "16 ReLU units"
-    explorer.hidden.value = 0
-    assert widgets.describe_model(explorer.result.model) == "one Linear layer"
-    explorer.hidden.value, explorer.activation.value = 8, "tanh"
-    assert widgets.describe_model(explorer.result.model) == "8 Tanh units"
+    explorer_.dataset.value = "spirals"  # the width follows the data set, one retraining
+    assert explorer_.hidden.value == 16 and len(calls) == 1
+    assert runs.describe_model(explorer_.result.model) == "16 ReLU units"
+    explorer_.hidden.value = 0
+    assert runs.describe_model(explorer_.result.model) == "one Linear layer"
+    explorer_.hidden.value, explorer_.activation.value = 8, "tanh"
+    assert runs.describe_model(explorer_.result.model) == "8 Tanh units"
     assert calls[-1] == {"hidden": 8, "activation": "tanh"}

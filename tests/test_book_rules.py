@@ -37,10 +37,10 @@ def _code_cells():
 
 def _resolve(target: str):
     """The object a notebook's show_source(target) shows: "Model.forward",
-    "training._one_epoch" or "nnlib.data.load_digits" -> the function."""
+    "training.run_epoch" or "nnlib.data.load_digits" -> the function."""
     parts = target.removeprefix("nnlib.").split(".")
     roots = [(nnlib, parts)]  # names nnlib exports: softmax, Model.forward
-    try:  # or a module of nnlib, then its attribute: training._one_epoch
+    try:  # or a module of nnlib, then its attribute: training.run_epoch
         roots.append((importlib.import_module(f"nnlib.{parts[0]}"), parts[1:]))
     except ImportError:
         pass

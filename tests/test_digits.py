@@ -231,10 +231,10 @@ def test_checker_accepts_the_right_answer():
 
 def test_checker_agrees_with_nnlib_train_batches():
     # train's first epoch uses exactly these batches: same seed, same rows
-    from nnlib.training import _batch_maker
+    from nnlib.batches import epoch_batches
 
     ours = minibatches(1151, 32, np.random.default_rng(5))
-    nnlib_batches = _batch_maker(1151, 32, np.random.default_rng(5))()
+    nnlib_batches = epoch_batches(1151, 32, np.random.default_rng(5))
     assert all(np.array_equal(a, b)
                for a, b in zip(ours, nnlib_batches, strict=True))
 

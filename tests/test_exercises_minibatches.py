@@ -14,7 +14,7 @@ import pytest
 from test_exercises import Evil, assert_accepts, assert_rejects, check
 
 from nnlib import exercises as ex
-from nnlib.training import _batch_maker
+from nnlib.batches import epoch_batches
 
 
 def minibatches(n_rows, batch_size, rng):  # chapter 9's solution
@@ -89,7 +89,7 @@ def test_nnlibs_own_batches_are_named_and_other_shuffles_are_not():
 
 def test_the_exercise_matches_nnlibs_train():
     ours = minibatches(1151, 32, np.random.default_rng(5))
-    theirs = _batch_maker(1151, 32, np.random.default_rng(5))()
+    theirs = epoch_batches(1151, 32, np.random.default_rng(5))
     assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
 
 

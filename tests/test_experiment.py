@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from nnlib import Linear, Model, TrainingDiverged, data, train
-from nnlib.experiment import (
+from nnlib import History, Linear, Model, TrainingDiverged, data, train
+from nnlib.lab.runs import (
     CONVERGES,
     DIVERGES,
     OSCILLATES,
@@ -70,13 +70,15 @@ def test_standardised_inputs_keep_the_relus_alive_until_the_numbers_overflow():
     result = run(300.0, dataset="standardised article", hidden=16)
     assert regime(result) == DIVERGES and result.diverged_at is not None
     # a true divergence: every step multiplies the loss, until it is not a number
-    assert np.all(np.diff(np.log(result.history[5:])) > np.log(100))
+    assert np.all(np.diff(np.log(np.asarray(result.history)[5:])) > np.log(100))
 
 
 def test_regime_reads_only_the_run():
     def fake(history, gain=0.5, dead=(), diverged=None):
-        return LRResult(0.1, len(history), "article", np.array(history, float), diverged,
-                        None, gain, list(dead), 1.0)
+        return LRResult(lr=0.1, epochs=len(history), dataset="article", x=None, labels=None,
+                        queries=None, history=History(np.array(history, float)),
+                        diverged_at=diverged, model=None, first_step_gain=gain,
+                        dead=list(dead), accuracy=1.0)
 
     assert regime(fake([1.0, 2.0], diverged=3)) == DIVERGES
     assert regime(fake([1.0, 0.5], dead=[(4, 4)])) == RELUS_DEAD
@@ -90,7 +92,7 @@ def test_regime_reads_only_the_run():
 
 def test_run_records_a_divergence_like_train():
     x, labels = load("standardised article")
-    from nnlib.experiment import make_model
+    from nnlib.lab.runs import make_model
 
     with pytest.raises(TrainingDiverged) as caught:
         train(make_model("standardised article", 16), x, labels, lr=300.0, epochs=500)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnlib import CrossEntropy, Linear, Model, Softmax, SoftmaxCrossEntropy, gradcheck, mlp
-from nnlib.article import ReturnsDW
+from nnlib.teaching.article_mistakes import ReturnsDW
 
 TOLERANCE = 1e-7
 

@@ -1,4 +1,4 @@
-"""nnlib.graph_figure draws a computational graph: one box per node with its
+"""nnlib.figures.graph draws a computational graph: one box per node with its
 name, forward value and gradient, one arrow per edge, and clear errors for a
 graph it cannot draw."""
 
@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from nnlib.graph_figure import Node, draw_graph
+from nnlib.figures.graph import Node, draw_graph
 
 
 def small_graph():

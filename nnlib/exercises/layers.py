@@ -9,7 +9,6 @@ import functools
 
 import numpy as np
 
-from nnlib.activations import ReLU
 from nnlib.exercises.cases import (
     generator,
     matmul_hint,
@@ -25,7 +24,8 @@ from nnlib.exercises.grading import (
     matches,
 )
 from nnlib.gradcheck import layer_gradients, layer_numerical_gradients
-from nnlib.linear import Linear
+from nnlib.layers.activations import ReLU
+from nnlib.layers.linear import Linear
 
 # --- Chapter 5: the Linear layer ---------------------------------------------
 

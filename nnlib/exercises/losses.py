@@ -6,7 +6,6 @@ import functools
 
 import numpy as np
 
-from nnlib.activations import Sigmoid
 from nnlib.exercises.cases import (
     GAP_CLASSES,
     GAP_LABELS,
@@ -28,6 +27,7 @@ from nnlib.exercises.grading import (
     make_case,
 )
 from nnlib.gradcheck import numerical_gradient
+from nnlib.layers.activations import Sigmoid
 from nnlib.losses import CrossEntropy, SoftmaxCrossEntropy, one_hot
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from nnlib.batches import epoch_batches
 from nnlib.exercises.cases import SEED
 from nnlib.exercises.grading import (
     CheckResult,
@@ -32,7 +33,6 @@ from nnlib.exercises.grading import (
     returned_nothing,
 )
 from nnlib.exercises.reading import raised_at, read_index_batches
-from nnlib.training import _batch_maker
 
 EPOCHS = ("epoch 1", "epoch 2", "epoch 1 again")
 # (n_rows, batch_size): a short last batch, an exact fit, a batch larger
@@ -84,10 +84,10 @@ def _epochs(fn, args) -> Outputs | None:
 def _nnlib(n_rows, batch_size, rng) -> dict:
     """The batches nnlib's train draws, for the same three calls."""
     twin = copy.deepcopy(rng)
-    batches = _batch_maker(n_rows, batch_size, rng)
-    first, second = batches(), batches()
+    first = epoch_batches(n_rows, batch_size, rng)
+    second = epoch_batches(n_rows, batch_size, rng)
     return dict(zip(EPOCHS, (first, second,
-                             _batch_maker(n_rows, batch_size, twin)()),
+                             epoch_batches(n_rows, batch_size, twin)),
                     strict=True))
 
 

@@ -28,7 +28,7 @@ from nnlib.exercises.grading import (
     verdict,
 )
 from nnlib.gradcheck import layer_numerical_gradients, numerical_gradient
-from nnlib.softmax import Softmax, softmax
+from nnlib.layers.softmax import Softmax, softmax
 
 
 def _logit_cases(rng) -> list[tuple[str, np.ndarray, str]]:

@@ -25,7 +25,7 @@ from nnlib.exercises.grading import (
     verdict,
 )
 from nnlib.layer import Layer
-from nnlib.linear import Linear
+from nnlib.layers.linear import Linear
 from nnlib.model import Model, mlp
 from nnlib.training import train
 

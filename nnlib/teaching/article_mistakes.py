@@ -6,7 +6,7 @@ that the checks catch them. Never use them for anything else.
 
 import numpy as np
 
-from nnlib.linear import Linear
+from nnlib.layers.linear import Linear
 
 
 class ReturnsDW(Linear):

@@ -1,11 +1,12 @@
-"""The learning-rate experiment: one seeded training run, and what it shows.
+"""The learning-rate lab's runs: one seeded training run, and what it shows.
 
 ``run(lr, epochs=500, dataset="article")`` trains a freshly seeded model with
-``nnlib.train`` and returns an ``LRResult``; a run whose numbers overflow is
-recorded, not raised. ``regime(result)`` reads the run and names what it
-shows (see ``REGIMES``). Nothing here draws: the live explorer
-(``nnlib.widgets``) and the static slider (``nnlib.animation``) are the two
-front ends, and both draw with ``nnlib.plots.TrainingFigure``.
+``nnlib.train`` and returns an ``LRResult`` (the run's data, model and
+history); a run whose numbers overflow is recorded, not raised.
+``regime(result)`` reads the run and names what it shows (see ``REGIMES``).
+Nothing here draws. The data flow one way: ``runs`` -> ``drawing`` -> the
+two front ends, the live explorer (``nnlib.lab.explorer``) and the static
+slider (``nnlib.lab.slider``).
 
 The model is the article's single ``Linear(2, 2)`` for the article's data
 (plain or standardised), and ``mlp(2, [16], n_classes)`` (one hidden layer of
@@ -20,10 +21,10 @@ from functools import cache
 import numpy as np
 
 from nnlib import data
-from nnlib.activations import ReLU
 from nnlib.errors import TrainingDiverged
+from nnlib.layers.activations import ReLU
 from nnlib.model import Model, mlp
-from nnlib.training import train
+from nnlib.training import History, train
 
 DATASETS = data.DATASETS  # name -> function(seed) returning (x, labels)
 DATASET_NAMES = tuple(DATASETS)
@@ -127,7 +128,10 @@ class LRResult:
     lr: float
     epochs: int
     dataset: str
-    history: np.ndarray  # losses of the epochs that ran, finite, shape (n,)
+    x: np.ndarray  # the training points, (n, 2)
+    labels: np.ndarray  # their classes, (n,)
+    queries: np.ndarray | None  # the article's query points, or None
+    history: History  # losses of the epochs that ran, all finite
     # epoch at which nnlib.train raised TrainingDiverged, or None
     diverged_at: int | None
     model: Model  # the model as training left it
@@ -137,18 +141,12 @@ class LRResult:
     # (dead units, units) per ReLU layer at the end (empty: no ReLU)
     dead: list[tuple[int, int]] = field(default_factory=list)
     accuracy: float | None = None  # training accuracy; None if diverged
-    fig: object = None  # the figure a front end drew this run on
 
     @property
     def final_loss(self) -> float | None:
         """The last epoch's loss, or None if training diverged."""
         return (None if self.diverged_at is not None
                 else float(self.history[-1]))
-
-    @property
-    def upward_steps(self) -> int:
-        """How many epochs ended with a higher loss than the one before."""
-        return int((np.diff(self.history) > 0).sum())
 
     @property
     def regime(self) -> str:
@@ -166,16 +164,17 @@ def run(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
     model.loss_and_backward(x, labels)
     grad_sq = sum(float((p.grad**2).sum()) for p in model.parameters())
     try:
-        history = np.asarray(train(model, x, labels, lr=lr, epochs=epochs))
+        history = train(model, x, labels, lr=lr, epochs=epochs)
         diverged_at = None
     except TrainingDiverged as error:
-        history, diverged_at = np.asarray(error.history), error.epoch
+        history, diverged_at = error.history, error.epoch
     gain = None
     if len(history) >= 2 and grad_sq > 0:
         gain = float((history[0] - history[1]) / (lr * grad_sq))
     finished = diverged_at is None
     return LRResult(
-        float(lr), int(epochs), dataset, history.astype(float), diverged_at,
+        float(lr), int(epochs), dataset, x, labels, query_points(dataset),
+        history, diverged_at,
         model, gain, dead_relus(model, x) if finished else [],
         model.accuracy(x, labels) if finished else None)
 
@@ -205,7 +204,7 @@ def regime(result: LRResult) -> str:
         return DIVERGES
     if any(dead == units for dead, units in result.dead):
         return RELUS_DEAD
-    history = result.history
+    history = np.asarray(result.history)
     if len(history) < 2 or history[-1] >= history[0]:
         return NO_PROGRESS
     ups = np.flatnonzero(np.diff(history) > 0) + 2  # epochs that went up
@@ -227,7 +226,7 @@ def describe(result: LRResult) -> str:
     if result.diverged_at is not None:
         return (f"{where}: diverges; the numbers stopped being finite at "
                 f"epoch {result.diverged_at}")
-    steps = result.upward_steps
+    steps = result.history.upward_steps
     return (f"{where}: {regime(result)}; final loss {result.final_loss:.3g}"
             f", {steps} upward step{'' if steps == 1 else 's'}, "
             f"accuracy {result.accuracy:.0%}")

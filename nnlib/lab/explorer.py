@@ -1,35 +1,33 @@
-"""The live learning-rate explorer: ipywidgets controls on top of the
-experiment (``nnlib.experiment``). It needs a running Python kernel; the
-rendered book uses the static slider instead (``nnlib.animation``).
+"""The live learning-rate explorer: ipywidgets controls on top of the lab
+(``nnlib.lab.runs`` and ``nnlib.lab.drawing``). It needs a running Python
+kernel; the rendered book uses the static slider instead
+(``nnlib.lab.slider``).
 
 One slider move is ``update``::
 
     result = update(lr, epochs=500, dataset="article", fig=fig)
 
-It retrains a freshly seeded model (``nnlib.experiment.run``), shows the
-run on ``fig`` (a ``TrainingFigure`` from ``new_figure()``; a new one if
-None) by changing its artists' data in place, renders it, and returns the
-``LRResult`` (``result.fig`` is the figure). The benchmark times exactly
-that, plus ``rendered_png``, against ``run`` alone.
+It retrains a freshly seeded model (``nnlib.lab.runs.run``), shows the run
+on ``fig`` (a figure from ``nnlib.lab.drawing.new_figure()``) by changing
+its artists' data in place, renders it, and returns the ``LRResult``. The
+benchmark times exactly that, plus ``rendered_png``, against ``run`` alone.
 """
 
 import html
 
 import numpy as np
 
-from nnlib.activations import ACTIVATIONS
-from nnlib.experiment import (  # noqa: F401  (names the explorer offers)
+from nnlib.figures.live_figure import LiveTrainingFigure
+from nnlib.lab.drawing import RESOLUTION, draw, new_figure, rendered_png
+from nnlib.lab.runs import (
     DATASET_NAMES,
     DEFAULT_EPOCHS,
     LRResult,
     default_hidden,
     describe,
-    describe_model,
-    make_model,
     run,
 )
-from nnlib.figures import RESOLUTION, draw, new_figure, rendered_png
-from nnlib.plots import TrainingFigure
+from nnlib.layers.activations import ACTIVATIONS
 
 LR_MIN, LR_MAX = 1e-3, 1e2  # the learning-rate slider's range
 HIDDEN_MAX = 64  # the largest width the "hidden units" slider offers
@@ -37,7 +35,7 @@ ACTIVATION_NAMES = tuple(ACTIVATIONS)  # "relu", "tanh", "sigmoid"
 
 
 def update(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
-           fig: TrainingFigure | None = None, *,
+           fig: LiveTrainingFigure | None = None, *,
            resolution: int = RESOLUTION, hidden: int | None = None,
            activation: str = "relu") -> LRResult:
     """Retrain at ``lr`` and redraw ``fig`` in place (one slider move);
@@ -45,13 +43,13 @@ def update(lr: float, epochs: int = DEFAULT_EPOCHS, dataset: str = "article",
 
     The figure is rendered on its canvas (``fig.render()``: only what
     changed is drawn again), so the time this takes is the time a reader
-    waits; ``result.fig`` is the figure drawn on.
+    waits. Without ``fig``, a new figure is drawn on and then dropped (the
+    result is still returned).
     """
     fig = new_figure() if fig is None else fig
     result = run(lr, epochs, dataset, hidden=hidden, activation=activation)
     draw(fig, result, resolution=resolution)
     fig.render()
-    result.fig = fig
     return result
 
 

@@ -45,7 +45,7 @@ class Softmax(Layer):
 
         J[n, i, j] = dp_i / dz_j = p_i (delta_ij - p_j).
         """
-        require_forward(self.probs, self)
+        require_forward(self, "jacobian")
         batch, n_classes = self.probs.shape
         # p_i along each row
         p_i = repeat(self.probs, "n i -> n i j", j=n_classes)

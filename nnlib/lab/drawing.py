@@ -1,9 +1,10 @@
-"""The learning-rate experiment, drawn.
+"""The learning-rate lab, drawn: results of ``nnlib.lab.runs`` in, pictures
+out.
 
-Both front ends use these: the live explorer (``nnlib.widgets``) and the
-static slider (``nnlib.animation``). ``draw(fig, result)`` shows one run of
-``nnlib.experiment.run`` on a ``TrainingFigure`` (in place when the data
-are the same as last time); ``plot_runs`` puts several runs' loss curves on
+Both front ends use these: the live explorer (``nnlib.lab.explorer``) and
+the static slider (``nnlib.lab.slider``). ``draw(fig, result)`` shows one
+run on a ``TrainingFigure`` (in place when the data are the same as last
+time); ``plot_runs`` puts several runs' loss curves on
 one axes, each labelled with its computed regime; ``rendered_png`` encodes
 a figure that has just been drawn.
 """
@@ -13,23 +14,14 @@ from io import BytesIO
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from nnlib.experiment import (
-    LRResult,
-    describe_model,
-    load,
-    query_points,
-    regime,
-)
-from nnlib.plots import (
-    EPOCH_LABEL,
-    LOSS_CEILING,
-    LOSS_FLOOR,
-    LOSS_LABEL,
-    TrainingFigure,
-    log_axes,
+from nnlib.figures.live_figure import LiveTrainingFigure
+from nnlib.figures.loss_curve import (
     loss_limits,
+    loss_points,
+    plot_loss,
     set_loss_range,
 )
+from nnlib.lab.runs import LRResult, describe_model, regime
 
 # grid points per axis of the decision-boundary shading in the live
 # explorer (the static slider uses more: it is drawn once, at build time)
@@ -37,23 +29,22 @@ RESOLUTION = 60
 DPI = 80  # the explorer's pixels per inch: 768 x 304 px
 
 
-def new_figure(dpi: int = DPI) -> TrainingFigure:
+def new_figure(dpi: int = DPI) -> LiveTrainingFigure:
     """A two-panel figure with its own canvas, not managed by pyplot (so it
     is never shown twice)."""
-    fig = TrainingFigure(dpi=dpi)
+    fig = LiveTrainingFigure(dpi=dpi)
     FigureCanvasAgg(fig)
     return fig
 
 
-def draw(fig: TrainingFigure, result: LRResult, *,
+def draw(fig: LiveTrainingFigure, result: LRResult, *,
          resolution: int = RESOLUTION,
          loss_ylim: tuple[float, float] | None = None) -> None:
     """Show ``result`` on ``fig``: the boundary of the model as training
     left it, and the loss of every epoch. The caption (``describe``) is not
     drawn: the front ends show it as text above the picture."""
-    x, labels = load(result.dataset)
-    fig.show_run(result.model, x, labels, result.history,
-                 queries=query_points(result.dataset),
+    fig.show_run(result.model, result.x, result.labels, result.history,
+                 queries=result.queries,
                  diverged_at=result.diverged_at,
                  boundary_title=f"Decision boundary "
                                 f"({describe_model(result.model)})",
@@ -82,19 +73,18 @@ def plot_runs(ax, runs: dict[str, LRResult], *,
     run that diverged ends with a cross at its last finite loss.
     ``legend`` is a matplotlib location, or "outside" (right of the axes).
     """
-    ax.set(xscale="log", yscale="log", xlabel=EPOCH_LABEL, ylabel=LOSS_LABEL,
-           title=title, xlim=(1, max(r.epochs for r in runs.values())))
-    log_axes(ax)
-    set_loss_range(ax, *loss_limits([r.history for r in runs.values()]))
     for name, result in runs.items():
-        history = np.clip(result.history, LOSS_FLOOR, LOSS_CEILING)
-        epochs = np.arange(1, len(history) + 1)
-        # the range is set: no autoscaling (its margins overflow near 1e308)
-        line, = ax.plot(epochs, history, linewidth=1.6, scalex=False,
-                        scaley=False, label=f"{name}: {regime(result)}")
+        # no autoscaling: its margins overflow near 1e308; the range is
+        # set below, from every run
+        line = plot_loss(ax, result.history, title=title, legend=None,
+                         label=f"{name}: {regime(result)}", linewidth=1.6,
+                         scalex=False, scaley=False)
         if result.diverged_at is not None:
-            ax.plot(epochs[-1], history[-1], "X", markersize=9,
+            epochs, losses = loss_points(result.history)
+            ax.plot(epochs[-1], losses[-1], "X", markersize=9,
                     color=line.get_color(), scalex=False, scaley=False)
+    ax.set_xlim(1, max(r.epochs for r in runs.values()))
+    set_loss_range(ax, *loss_limits([r.history for r in runs.values()]))
     if legend == "outside":
         ax.legend(loc="upper left",
                   bbox_to_anchor=(1.02, 1.0), borderaxespad=0)

@@ -1,18 +1,15 @@
-"""The learning-rate experiment for the static book: a slider that needs no
+"""The learning-rate lab for the static book: a slider that needs no
 kernel.
 
 ``lr_animation(lrs, epochs=500, dataset="article")`` trains once per
-learning rate (``nnlib.experiment.run``, seeded), draws every run on one
-``TrainingFigure`` (``nnlib.figures.draw``) and returns an
-``IPython.display.HTML`` object: matplotlib's ``to_jshtml`` player (frames
-embedded as PNG, a slider and buttons in plain JavaScript) under a caption
-that says, for the frame on show, the learning rate and what the run did.
-The caption is printed once, as text (not also inside the picture), and the
-slider has an accessible name. Nothing is loaded from the network, so it
-works in the rendered book, even offline.
-
-``offline_jshtml(animation)`` does the same for any other
-``FuncAnimation``.
+learning rate (``nnlib.lab.runs.run``, seeded), draws every run on one
+figure (``nnlib.lab.drawing.draw``) and returns an
+``IPython.display.HTML`` object: the offline ``to_jshtml`` player
+(``nnlib.figures.browser_player``) under a caption that says, for the frame
+on show, the learning rate and what the run did. The caption is printed
+once, as text (not also inside the picture), and the slider has an
+accessible name. Nothing is loaded from the network, so it works in the
+rendered book, even offline.
 """
 
 import html
@@ -23,53 +20,16 @@ import uuid
 import matplotlib
 from matplotlib.animation import FuncAnimation
 
-from nnlib.experiment import DEFAULT_EPOCHS, DEFAULT_LRS, describe, run
-from nnlib.figures import draw, new_figure
-from nnlib.plots import loss_limits
-
-__all__ = ["DEFAULT_LRS", "frame_label", "lr_animation", "offline_jshtml"]
-
-# The player's buttons use Font Awesome icons loaded from a CDN; plain
-# characters work offline, in Jupyter and in the book alike.
-_ICONS = {
-    "fa fa-minus": "\u2212", "fa fa-fast-backward": "\u21e4",
-    "fa fa-step-backward": "\u2039",
-    "fa fa-play fa-flip-horizontal": "\u25c0\ufe0e",
-    "fa fa-pause": "\u275a\u275a",
-    "fa fa-play": "\u25b6\ufe0e", "fa fa-step-forward": "\u203a",
-    "fa fa-fast-forward": "\u21e5", "fa fa-plus": "+",
-}
+from nnlib.figures.browser_player import offline_jshtml
+from nnlib.figures.loss_curve import loss_limits
+from nnlib.lab.drawing import draw, new_figure
+from nnlib.lab.runs import DEFAULT_EPOCHS, DEFAULT_LRS, describe, run
 
 
 def frame_label(result) -> str:
     """The caption of a frame, e.g. "learning rate = 1 (article data):
     overshoots, then converges; final loss 0.00945, ..."."""
     return "learning rate = " + describe(result).removeprefix("lr = ")
-
-
-def offline_jshtml(animation, **to_jshtml_kwargs) -> str:
-    """``animation.to_jshtml(...)`` that loads nothing from the network.
-
-    matplotlib's player links a Font Awesome stylesheet from a CDN for its
-    button icons; this drops the link and writes the icons as plain
-    characters. Use it for any ``FuncAnimation`` shown in the book:
-    ``HTML(offline_jshtml(animation))``.
-    ``animation`` may also be HTML that ``to_jshtml`` already returned.
-    """
-    if isinstance(animation, str):
-        return _offline(animation)
-    return _offline(animation.to_jshtml(**to_jshtml_kwargs))
-
-
-def _offline(jshtml: str) -> str:
-    """Drop the player's CDN stylesheet and replace its icons by
-    characters."""
-    jshtml = re.sub(r"<link[^>]*font-awesome[^>]*>", "", jshtml)
-    for icon, char in _ICONS.items():
-        jshtml = jshtml.replace(f'<i class="{icon}"></i>', char)
-    if "https://" in jshtml or "http://" in jshtml:
-        raise RuntimeError("the animation HTML still refers to the network")
-    return jshtml
 
 
 def _accessible(jshtml: str, anim_id: str, label_id: str,

@@ -1,0 +1,8 @@
+"""The learning-rate lab. A teaching tool: it imports nnlib's core, the core
+never imports it. Its data flow one way:
+
+- ``runs``: one seeded training run per setting, and the regime it shows;
+- ``drawing``: a run's result, drawn;
+- ``explorer``: the live front end (ipywidgets, needs a kernel);
+- ``slider``: the static front end (a slider in the rendered book).
+"""
