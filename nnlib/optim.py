@@ -10,23 +10,31 @@ With momentum = 0 this is plain gradient descent, param <- param - lr * grad.
 """
 
 import math
+import numbers
 
 import numpy as np
+
+
+def real_number(value, name: str, expected: str, accept) -> float:
+    """``value`` as a float if it is a real number (a Python or NumPy int
+    or float, not a bool) for which ``accept`` holds; else a clear error
+    that says what was ``expected``."""
+    if (isinstance(value, (bool, np.bool_))
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value) or not accept(float(value))):
+        raise ValueError(f"{name} must be {expected}; got {value!r}")
+    return float(value)
 
 
 class SGD:
     """Stochastic gradient descent, with optional momentum in [0, 1)."""
 
     def __init__(self, lr: float = 0.1, momentum: float = 0.0):
-        if (not isinstance(lr, (int, float)) or not math.isfinite(lr)
-                or lr <= 0):
-            raise ValueError(
-                f"learning rate must be a finite number > 0; got {lr!r}")
-        if not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-            raise ValueError(
-                f"momentum must be a number in [0, 1); got {momentum!r}")
-        self.lr = float(lr)
-        self.momentum = float(momentum)
+        self.lr = real_number(lr, "learning rate", "a finite number > 0",
+                              lambda v: v > 0)
+        self.momentum = real_number(momentum, "momentum",
+                                    "a number in [0, 1)",
+                                    lambda v: 0 <= v < 1)
         self.velocity = {}  # id(param array) -> its last step
 
     def step(self, params) -> None:

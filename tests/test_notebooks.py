@@ -24,6 +24,23 @@ def test_notebooks_are_committed_without_outputs():
                           f"`jupyter nbconvert --clear-output --inplace book/*.ipynb`"
 
 
+def test_notebooks_are_in_the_form_the_clear_output_command_writes():
+    """The README's `jupyter nbconvert --clear-output --inplace book/*.ipynb` must not
+    change a committed notebook: it rewrites JSON key order and spacing too, so a
+    notebook saved any other way would show up as a diff nobody made."""
+    from nbconvert.exporters import NotebookExporter
+    from nbconvert.preprocessors import ClearOutputPreprocessor
+    from traitlets.config import Config
+
+    config = Config()
+    config.NotebookExporter.preprocessors = [ClearOutputPreprocessor]
+    exporter = NotebookExporter(config=config)
+    changed = [path.name for path in NOTEBOOKS
+               if exporter.from_filename(str(path))[0] != path.read_text()]
+    assert not changed, (f"{changed}: not in the committed form; run "
+                         "`jupyter nbconvert --clear-output --inplace book/*.ipynb`")
+
+
 def test_every_chapter_imports_nnlib():
     for path in NOTEBOOKS:
         code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
