@@ -41,3 +41,11 @@ def built_book(tmp_path_factory) -> Path:
         pytest.fail(f"book build failed (exit {result.returncode}):\n"
                     f"{result.stdout[-8000:]}\n{result.stderr[-8000:]}")
     return out / "_build" / "html"
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that needs the built book ``book``, so that the quick loop
+    ``pytest -m "not book and not browser"`` leaves them out."""
+    for item in items:
+        if "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.book)

@@ -19,6 +19,8 @@ import pytest
 
 from conftest import NOTEBOOKS
 
+pytestmark = pytest.mark.browser
+
 CHAPTERS = [notebook.stem for notebook in NOTEBOOKS]
 PAGES = ["intro", *CHAPTERS]
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

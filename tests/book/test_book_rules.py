@@ -44,8 +44,9 @@ def _resolve(target: str):
         roots.append((importlib.import_module(f"nnlib.{parts[0]}"), parts[1:]))
     except ImportError:
         pass
-    for module in pkgutil.iter_modules(nnlib.__path__):  # init_weights
-        roots.append((importlib.import_module(f"nnlib.{module.name}"), parts))
+    # any module of nnlib, subpackages too: init_weights, ReturnsDW
+    for module in pkgutil.walk_packages(nnlib.__path__, "nnlib."):
+        roots.append((importlib.import_module(module.name), parts))
     for obj, rest in roots:
         try:
             for part in rest:
