@@ -63,9 +63,9 @@ class UpdatesInBackward(Linear):
 
 
 def test_check_backward_changes_nothing_passes_nnlib_layers(rng):
-    from nnlib import ReLU, Softmax, Tanh
+    from nnlib import ReLU, Sigmoid, Softmax, Tanh
 
-    for layer in (Linear(3, 4, rng=0), ReLU(), Tanh(), Softmax()):
+    for layer in (Linear(3, 4, rng=0), ReLU(), Tanh(), Sigmoid(), Softmax()):
         changes = gradcheck.check_backward_changes_nothing(layer, rng.normal(size=(5, 3)))
         assert set(changes) == set(layer.param_names)
         assert all(change == 0.0 for change in changes.values()), (layer, changes)
