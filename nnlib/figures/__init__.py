@@ -7,5 +7,6 @@ nnlib's core, the core never imports it.
 - ``live_figure``: the same figure with a fast redraw, for live sliders;
 - ``graph``: computational graphs with values and gradients;
 - ``network``: the whole network as layer boxes, with shapes and gradients;
+- ``timeline``: the class predicted for each point, epoch by epoch;
 - ``browser_player``: a kernel-free slider over precomputed frames.
 """
