@@ -20,7 +20,7 @@ FONT = 10.5
 # box centres, and where the data comes in and the loss goes out
 LINEAR_X, SOFTMAX_X, LOSS_X = 2.9, 6.8, 10.7
 START_X, END_X = 0.0, 13.5
-XLIM, YLIM = (START_X - 0.1, END_X + 0.1), (-3.25, 2.55)
+XLIM, YLIM = (START_X - 0.1, END_X + 0.1), (-3.45, 2.55)
 
 
 def _shape(text: str, sizes: dict | None) -> str:
@@ -65,7 +65,7 @@ def draw_network(*, sizes: dict | None = None, title: str | None = None,
     if unknown:
         raise ValueError(f"sizes takes B, D and C; got {sorted(unknown)}")
     if ax is None:
-        width = 9.4
+        width = 8.2
         height = width * (YLIM[1] - YLIM[0]) / (XLIM[1] - XLIM[0])
         _, ax = plt.subplots(figsize=(width, height + (0.4 if title else 0)),
                              layout="constrained")
@@ -115,16 +115,16 @@ def draw_network(*, sizes: dict | None = None, title: str | None = None,
 
     # the fused layer of chapter 2 replaces the last two boxes
     pad = 0.15
-    low = -2.45
+    low = -2.7
     ax.add_patch(FancyBboxPatch(
         (SOFTMAX_X - half - pad, low),
         LOSS_X - SOFTMAX_X + BOX_WIDTH + 2 * pad, 1.85 - low,
         boxstyle="round,pad=0,rounding_size=0.2", facecolor="none",
         edgecolor="0.45", linestyle="--", linewidth=1.2, zorder=0))
     ax.text((SOFTMAX_X + LOSS_X) / 2, low + 0.12,
-            "fused: SoftmaxCrossEntropy (chapter 2), "
+            "fused: SoftmaxCrossEntropy (chapter 2)\n"
             r"$G = (P - Y)\,/\,B$", ha="center", va="bottom",
-            fontsize=FONT, color="0.3")
+            fontsize=FONT, color="0.3", linespacing=1.4)
 
     ax.set_xlim(*XLIM)
     ax.set_ylim(*YLIM)
