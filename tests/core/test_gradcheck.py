@@ -7,11 +7,6 @@ from nnlib import Linear, Model, gradcheck, mlp
 from nnlib.teaching.article_mistakes import ReturnsDW
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
-
-
 def test_gradcheck_detects_a_wrong_backward(rng):
     class Doubled(Linear):
         def backward(self, grad):

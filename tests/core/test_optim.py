@@ -48,3 +48,16 @@ def test_momentum_zero_is_plain_gradient_descent():
 def test_bad_momentum(momentum):
     with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\)"):
         SGD(0.1, momentum=momentum)
+
+
+@pytest.mark.parametrize("lr", [np.float32(0.1), np.float64(0.5), np.int64(1), 2])
+def test_learning_rates_of_any_numpy_real_type_are_accepted(lr):
+    """A rate from np.logspace or np.float32 is a NumPy scalar: it is a real number."""
+    assert SGD(lr).lr == float(lr)
+    assert SGD(0.1, momentum=np.float32(0.5)).momentum == 0.5
+
+
+@pytest.mark.parametrize("lr", [True, np.bool_(True)])
+def test_a_bool_is_not_a_learning_rate(lr):
+    with pytest.raises(ValueError, match="learning rate must be a finite number > 0; got"):
+        SGD(lr)
