@@ -53,7 +53,11 @@ def structure(page: str, edition) -> dict:
                                          r"warning|tip|dropdown|figure)\}", text)),
         "glued values": Counter(re.findall(r"\{glue:\w+\}`([^`]+)`", text)),
         "links to pages": Counter(re.findall(r"\]\(([\w./-]+?\.(?:ipynb|md))", text)),
-        "labels": Counter(re.findall(r":label:\s*(\S+)", text)),
+        "labels": Counter(re.findall(r":label:\s*(\S+)", text)
+                          + re.findall(r"^\((\S+)\)=\s*$", text, re.MULTILINE)),
+        "references": Counter(re.findall(r"\{(?:ref|numref|doc)\}`[^`<]*<?([^`>]+)>?`",
+                                         text)
+                              + re.findall(r"\]\((?:[\w.-]*)#([\w-]+)\)", text)),
     }
 
 
