@@ -5,7 +5,7 @@ import re
 
 import matplotlib.text
 
-from nnlib.lab.drawing import new_figure
+from nnlib.lab.drawing import REFERENCE_LABEL, new_figure
 from nnlib.lab.explorer import update
 from nnlib.lab.runs import regime, run
 from nnlib.lab.slider import lr_animation
@@ -45,3 +45,37 @@ def test_slider_frames_have_no_caption_inside_the_picture():
     update(1.0, 100, "article", fig)
     assert not fig.get_suptitle()
     assert "learning rate" not in figure_texts(fig) and "lr =" not in figure_texts(fig)
+
+
+def _labels(page):
+    return eval(re.search(r"var labels = (\[.*?\]);", page).group(1))  # a JSON list
+
+
+def test_article_captions_state_the_margin_and_the_weight_norm():
+    page = lr_animation((0.1, 100.0), epochs=500, dpi=30, resolution=20).data
+    for lr, label in zip((0.1, 100.0), _labels(page), strict=True):
+        result = run(lr)
+        assert f"margin {result.margin:.3g} (widest possible 1.41)" in label
+        assert f"|W| {result.weight_norm:.3g}" in label
+
+
+def test_the_failing_slider_names_a_failure_and_keeps_its_loss_range():
+    lrs = (0.01, 100.0, 3000.0)
+    page = lr_animation(lrs, dataset="moons", dpi=30, resolution=20,
+                        loss_ylim=(1e-3, 1e4)).data
+    labels = _labels(page)
+    assert "every ReLU dead" in labels[1] and "16 of 16 ReLU units dead" in labels[1]
+    assert "diverges; the numbers stopped being finite at epoch" in labels[2]
+    assert "(held-out points" in labels[0]
+
+
+def test_the_reference_line_is_drawn_for_the_article_data_only():
+    fig = new_figure()
+    update(1.0, 50, "article", fig)
+    assert [line.get_label() for line in fig.boundary_ax.lines] == [REFERENCE_LABEL]
+    legend = [text.get_text() for text in fig.boundary_ax.get_legend().get_texts()]
+    assert legend[-1] == REFERENCE_LABEL
+    update(10.0, 50, "article", fig)  # same data: drawn once
+    assert len(fig.boundary_ax.lines) == 1
+    update(1.0, 50, "moons", fig)  # no straight line separates the moons
+    assert not fig.boundary_ax.lines
