@@ -98,11 +98,13 @@ def plot_runs(ax, runs: dict[str, LRResult], *,
     ``legend`` is a matplotlib location, or "outside" (right of the axes).
     """
     for name, result in runs.items():
-        # no autoscaling: its margins overflow near 1e308; the range is
-        # set below, from every run
-        line = plot_loss(ax, result.history, title=title, legend=None,
-                         label=f"{name}: {regime(result)}", linewidth=1.6,
-                         scalex=False, scaley=False)
+        # no autoscaling: its margins overflow near 1e308 (as does the one
+        # that setting the log scale runs, harmlessly); the range is set
+        # below, from every run
+        with np.errstate(over="ignore"):
+            line = plot_loss(ax, result.history, title=title, legend=None,
+                             label=f"{name}: {regime(result)}",
+                             linewidth=1.6, scalex=False, scaley=False)
         if result.diverged_at is not None:
             epochs, losses = loss_points(result.history)
             ax.plot(epochs[-1], losses[-1], "X", markersize=9,

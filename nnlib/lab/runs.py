@@ -194,8 +194,8 @@ def linear_margin(model: Model, x: np.ndarray,
     for k in range(w.shape[1]):
         others = labels != k  # the points for which k is another class
         gap = z[rows, labels] - z[:, k]  # z_y - z_k
-        width = np.linalg.norm(w[:, labels] - w[:, [k]], axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        width = _norm(w[:, labels] - w[:, [k]], axis=0)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             distance = gap[others] / width[others]
         if others.any():
             smallest = min(smallest, float(distance.min()))
@@ -205,9 +205,18 @@ def linear_margin(model: Model, x: np.ndarray,
 def weight_norm(model: Model) -> float:
     """|W|: the square root of the sum of the squares of every weight (not
     the biases) of every Linear layer; for one layer, the Frobenius norm."""
-    return float(np.sqrt(sum(float((layer.w**2).sum())
-                             for layer in model.layers
-                             if hasattr(layer, "w"))))
+    weights = [layer.w.ravel() for layer in model.layers
+               if hasattr(layer, "w")]
+    return float(_norm(np.concatenate(weights)))
+
+
+def _norm(a: np.ndarray, axis: int = 0) -> np.ndarray:
+    """The Euclidean norm along ``axis``, without overflow for entries
+    near float64's largest number (each scaled by the largest first)."""
+    scale = np.abs(a).max(axis=axis)
+    scale = np.where(scale > 0, scale, 1.0)
+    scaled = a / np.expand_dims(scale, axis)
+    return scale * np.sqrt((scaled**2).sum(axis=axis))
 
 
 @dataclass
@@ -326,6 +335,13 @@ def regime(result: LRResult) -> str:
     return CONVERGES
 
 
+def percent(fraction: float) -> str:
+    """E.g. "100%", "50%", "91.5%": one decimal unless it is 0, so that 199
+    points right of 200 never reads as 100%."""
+    text = f"{fraction:.1%}"
+    return text.replace(".0%", "%")
+
+
 def describe(result: LRResult) -> str:
     """One line on what happened and the measures that show it, e.g.
     "lr = 1 (article data, one Linear layer): overshoots, then converges;
@@ -346,9 +362,10 @@ def describe(result: LRResult) -> str:
     steps = result.history.upward_steps
     parts = [f"final loss {result.final_loss:.3g}",
              f"{steps} upward step{'' if steps == 1 else 's'}",
-             f"accuracy {result.accuracy:.0%}"]
+             f"accuracy {percent(result.accuracy)}"]
     if result.held_out_accuracy is not None:
-        parts[-1] += f" (held-out points {result.held_out_accuracy:.0%})"
+        parts[-1] += (f" (held-out points "
+                      f"{percent(result.held_out_accuracy)})")
     if result.margin is not None:
         margin = f"margin {result.margin:.3g}"
         if result.margin < 0:

@@ -24,6 +24,7 @@ from nnlib.lab.runs import (
     load,
     make_model,
     max_margin,
+    percent,
     regime,
     run,
 )
@@ -173,7 +174,8 @@ def test_held_out_points_come_from_the_same_recipe():
     assert held_out("article") is None and run(0.1).held_out_accuracy is None
     result = run(1.0, dataset="moons")
     assert result.held_out_accuracy == result.model.accuracy(x, labels)
-    assert f"(held-out points {result.held_out_accuracy:.0%})" in describe(result)
+    assert f"(held-out points {percent(result.held_out_accuracy)})" in describe(result)
+    assert percent(0.995) == "99.5%" and percent(1.0) == "100%" and percent(0.5) == "50%"
 
 
 def test_the_failing_slider_shows_every_regime_on_the_moons():
