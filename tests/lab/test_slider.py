@@ -7,8 +7,8 @@ import matplotlib.text
 
 from nnlib.lab.drawing import REFERENCE_LABEL, new_figure
 from nnlib.lab.explorer import update
-from nnlib.lab.runs import regime, run
-from nnlib.lab.slider import lr_animation
+from nnlib.lab.runs import FAILING_LRS, regime, run
+from nnlib.lab.slider import frame_label, lr_animation
 
 
 def test_static_slider_one_caption_per_frame_and_an_accessible_name():
@@ -79,3 +79,22 @@ def test_the_reference_line_is_drawn_for_the_article_data_only():
     assert len(fig.boundary_ax.lines) == 1
     update(1.0, 50, "moons", fig)  # no straight line separates the moons
     assert not fig.boundary_ax.lines
+
+
+def test_chapter_6_shows_both_sliders():
+    """The rendered chapter 6 has the article's slider (margins in every caption) and
+    the moons slider, whose frames include failing regimes (tested above)."""
+    import json
+
+    from conftest import ROOT
+
+    cells = json.loads((ROOT / "book" / "06_training.ipynb").read_text("utf-8"))["cells"]
+    calls = [src for cell in cells if cell["cell_type"] == "code"
+             for src in ["".join(cell["source"])] if "lr_animation(" in src
+             and "import" not in src]
+    assert len(calls) == 2
+    assert "lr_animation(DEFAULT_LRS" in calls[0]
+    assert 'lr_animation(FAILING_LRS, dataset="moons"' in calls[1]
+    labels = [frame_label(run(lr, dataset="moons")) for lr in FAILING_LRS]
+    assert any("diverges" in label for label in labels)
+    assert any("every ReLU dead" in label for label in labels)
