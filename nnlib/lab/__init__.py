@@ -5,4 +5,8 @@ never imports it. Its data flow one way:
 - ``drawing``: a run's result, drawn;
 - ``explorer``: the live front end (ipywidgets, needs a kernel);
 - ``slider``: the static front end (a slider in the rendered book).
+
+``regularisation`` is chapter 10's lab: chapter 9's MLP on the digits with
+a chosen weight decay and dropout rate, run and drawn, for the chapter's
+static slider and its live sliders.
 """
