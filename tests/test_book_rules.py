@@ -44,8 +44,13 @@ def _resolve(target: str):
         roots.append((importlib.import_module(f"nnlib.{parts[0]}"), parts[1:]))
     except ImportError:
         pass
-    for module in pkgutil.iter_modules(nnlib.__path__):  # init_weights
-        roots.append((importlib.import_module(f"nnlib.{module.name}"), parts))
+    # any module of nnlib or of its subpackages: init_weights, ReturnsDW (in
+    # nnlib.teaching.article_mistakes), regularisation.run (nnlib.lab.regularisation)
+    for module in pkgutil.walk_packages(nnlib.__path__, "nnlib."):
+        loaded = importlib.import_module(module.name)
+        roots.append((loaded, parts))
+        if module.name.rsplit(".", 1)[-1] == parts[0]:
+            roots.append((loaded, parts[1:]))
     for obj, rest in roots:
         try:
             for part in rest:
