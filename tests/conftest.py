@@ -28,6 +28,14 @@ def build_book(source: Path, out: Path | None = None, env: dict | None = None):
     return subprocess.run(command, capture_output=True, text=True, cwd=source, env=env)
 
 
+@pytest.fixture
+def rng():
+    """A fresh seeded generator for each test: same seed, same numbers."""
+    import numpy as np
+
+    return np.random.default_rng(0)
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """Build the whole book from scratch with warnings as errors; return the HTML folder.
@@ -41,3 +49,11 @@ def built_book(tmp_path_factory) -> Path:
         pytest.fail(f"book build failed (exit {result.returncode}):\n"
                     f"{result.stdout[-8000:]}\n{result.stderr[-8000:]}")
     return out / "_build" / "html"
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that needs the built book ``book``, so that the quick loop
+    ``pytest -m "not book and not browser"`` leaves them out."""
+    for item in items:
+        if "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.book)

@@ -14,10 +14,10 @@ from nnlib.exercises.grading import (
     CheckResult,
     Exercise,
     Mistake,
-    finish,
+    equals,
     grade,
-    is_,
     make_case,
+    report,
 )
 from nnlib.losses import one_hot
 
@@ -45,21 +45,22 @@ def _exercise() -> Exercise:
     mistakes = (
         Mistake("the width comes from the labels (labels.max() + 1) "
                 "instead of n_classes; a batch need not contain every "
-                "class", is_("one_hot", lambda c: one_hot(
+                "class", equals("one_hot", lambda c: one_hot(
                     c.args[0], c.args[0].max() + 1))),
         Mistake("columns by rank (np.unique(labels, return_inverse=True)): "
                 "when a class is missing from the batch, the labels above "
                 "it move one column left. Label k belongs in column k: "
                 "out[np.arange(batch), labels] = 1",
-                is_("one_hot", lambda c: ranked_one_hot(c.args[0]),
+                equals("one_hot", lambda c: ranked_one_hot(c.args[0]),
                     lambda c: ranked_one_hot(*c.args))),
         Mistake("whole columns are set (out[:, labels] = 1): index rows "
                 "and columns together, out[np.arange(batch), labels] = 1",
-                is_("one_hot", lambda c: one_hot(*c.args).any(axis=0)
+                equals("one_hot", lambda c: one_hot(*c.args).any(axis=0)
                     * np.ones((len(c.args[0]), 1)))),
         Mistake("the 1 is one column off (label + 1 or label - 1)",
-                is_("one_hot", lambda c: np.roll(c.expected["one_hot"], 1, 1),
-                    lambda c: np.roll(c.expected["one_hot"], -1, 1))),
+                equals("one_hot",
+                       lambda c: np.roll(c.expected["one_hot"], 1, 1),
+                       lambda c: np.roll(c.expected["one_hot"], -1, 1))),
     )
     return Exercise(args=("labels", "n_classes"), outputs=("one_hot",),
                     cases=cases, mistakes=mistakes)
@@ -72,4 +73,4 @@ def check_one_hot(fn, *, verbose: bool = True) -> CheckResult:
     zeros except a 1 in column labels[n]. The labels tested include gaps
     (classes missing from the batch) and a batch of 1.
     """
-    return finish(grade(fn, _exercise()), verbose)
+    return report(grade(fn, _exercise()), verbose)

@@ -145,9 +145,9 @@ def make_case(description: str, args: tuple, reference: Callable, *,
     """A case whose right outputs come from ``reference(*args)`` (float
     arrays in float64), and numerical gradients from ``numeric``. Its arrays
     are read-only, so that no checker can change them by mistake."""
-    wide = tuple(_float64(arg) for arg in args)
-    expected = reference(*wide)
-    numbers = numeric(*wide) if numeric else {}
+    args64 = tuple(_float64(arg) for arg in args)
+    expected = reference(*args64)
+    numbers = numeric(*args64) if numeric else {}
     for array in (*args, *expected.values(), *numbers.values()):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)
@@ -160,9 +160,9 @@ def _float64(arg):
     return copy.deepcopy(arg)
 
 
-def is_(output: str, *makes: Callable[[Case], np.ndarray]):
-    """A detector: ``output`` equals what one of the mistaken formulas
-    ``makes`` gives for the case."""
+def equals(output: str, *makes: Callable[[Case], np.ndarray]):
+    """A detector: the learner's ``output`` equals what one of the mistaken
+    formulas ``makes`` gives for the case."""
     return lambda case, got: any(
         matches(case, got, output, attempt(make, case)) for make in makes)
 
@@ -201,7 +201,9 @@ def verdict(passed: bool, *lines: str) -> CheckResult:
     return CheckResult(passed, "\n".join(wrapped))
 
 
-def finish(result: CheckResult, verbose: bool) -> CheckResult:
+def report(result: CheckResult, verbose: bool) -> CheckResult:
+    """Print the result's message (unless ``verbose`` is False); return
+    the result."""
     if verbose:
         print(result.message)
     return result

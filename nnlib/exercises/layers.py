@@ -17,11 +17,11 @@ from nnlib.exercises.grading import (
     CheckResult,
     Exercise,
     Mistake,
-    finish,
+    equals,
     grade,
-    is_,
     make_case,
     matches,
+    report,
 )
 from nnlib.gradcheck import layer_gradients, layer_numerical_gradients
 from nnlib.layers.activations import ReLU
@@ -82,22 +82,22 @@ def _linear_exercise() -> Exercise:
         Mistake("dx is dL/dW (x.T @ grad, shape (D, C)): the article's "
                 "Linear.backward returns the weight gradient. The layer "
                 "below produced X, so it needs dL/dX = grad @ w.T, shape "
-                "(B, D)", is_("dx", lambda c: x(c).T @ g(c))),
+                "(B, D)", equals("dx", lambda c: x(c).T @ g(c))),
         Mistake("dx = grad @ w: w needs a transpose, dx = grad @ w.T, "
                 "(B, C) @ (C, D) -> (B, D)",
-                is_("dx", lambda c: g(c) @ w(c))),
+                equals("dx", lambda c: g(c) @ w(c))),
         Mistake("db is not summed over the batch: every row used the same "
                 "b, so db = grad.sum(axis=0), shape (C,)",
-                is_("db", lambda c: g(c))),
+                equals("db", lambda c: g(c))),
         Mistake("db is averaged over the batch; sum it (the loss already "
                 "divided by B, so grad carries the 1/B)",
-                is_("db", lambda c: g(c).mean(axis=0))),
+                equals("db", lambda c: g(c).mean(axis=0))),
         Mistake("db is summed over axis 1 (the C outputs): sum over the "
                 "batch, axis 0, which gives one entry per output",
-                is_("db", lambda c: g(c).sum(axis=1))),
+                equals("db", lambda c: g(c).sum(axis=1))),
         Mistake("dw is divided by the batch: grad already carries the 1/B "
                 "of the mean loss, so dw = x.T @ grad",
-                is_("dw", lambda c: x(c).T @ g(c) / len(g(c)))),
+                equals("dw", lambda c: x(c).T @ g(c) / len(g(c)))),
     )
     return Exercise(args=("x", "w", "grad"), outputs=("dx", "dw", "db"),
                     cases=tuple(cases), mistakes=mistakes,
@@ -111,7 +111,7 @@ def check_linear_backward(fn, *, verbose: bool = True) -> CheckResult:
     x: X, (B, D); w: W, (D, C); grad = G = dL/dZ: (B, C). Returns
     dx = dL/dX: (B, D), dw = dL/dW: (D, C), db = dL/db: (C,).
     """
-    return finish(grade(fn, _linear_exercise()), verbose)
+    return report(grade(fn, _linear_exercise()), verbose)
 
 
 # --- Chapter 7: ReLU ---------------------------------------------------------
@@ -147,19 +147,19 @@ def _relu_exercise() -> Exercise:
 
     mistakes = (
         Mistake("grad passes through unchanged: ReLU's slope is 0 where "
-                "x <= 0, so those entries must be 0", is_(out, g)),
+                "x <= 0, so those entries must be 0", equals(out, g)),
         Mistake("multiplied by the output max(x, 0) instead of the slope: "
                 "the slope is 1 where x > 0 and 0 elsewhere, i.e. (x > 0)",
-                is_(out, lambda c: g(c) * np.maximum(x(c), 0))),
+                equals(out, lambda c: g(c) * np.maximum(x(c), 0))),
         Mistake("multiplied by x: the slope of max(x, 0) is 1 (not x) "
-                "where x > 0", is_(out, lambda c: g(c) * x(c))),
+                "where x > 0", equals(out, lambda c: g(c) * x(c))),
         Mistake("returned the slope (x > 0) without multiplying by grad "
-                "(chain rule)", is_(out, lambda c: (x(c) > 0) * 1.0)),
+                "(chain rule)", equals(out, lambda c: (x(c) > 0) * 1.0)),
         Mistake("the mask is inverted: the gradient flows where x > 0",
-                is_(out, lambda c: g(c) * (x(c) < 0))),
+                equals(out, lambda c: g(c) * (x(c) < 0))),
         Mistake("ReLU applied to the gradient: the mask comes from the "
                 "input x, not from the sign of grad",
-                is_(out, lambda c: np.maximum(g(c), 0))),
+                equals(out, lambda c: np.maximum(g(c), 0))),
     )
     return Exercise(args=("x", "grad"), outputs=(out,), cases=tuple(cases),
                     mistakes=mistakes, reference=reference)
@@ -172,4 +172,4 @@ def check_relu_backward(fn, *, verbose: bool = True) -> CheckResult:
     Returns dL/dX, same shape: grad where x > 0, 0 elsewhere. (The tests
     keep x away from 0, where ReLU has a kink.)
     """
-    return finish(grade(fn, _relu_exercise()), verbose)
+    return report(grade(fn, _relu_exercise()), verbose)

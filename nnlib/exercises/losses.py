@@ -21,13 +21,14 @@ from nnlib.exercises.grading import (
     CheckResult,
     Exercise,
     Mistake,
-    finish,
+    equals,
     grade,
-    is_,
     make_case,
+    report,
 )
 from nnlib.gradcheck import numerical_gradient
 from nnlib.layers.activations import Sigmoid
+from nnlib.layers.softmax import softmax
 from nnlib.losses import CrossEntropy, SoftmaxCrossEntropy, one_hot
 
 
@@ -40,12 +41,12 @@ def _label_mistakes(output: str, make) -> tuple[Mistake, ...]:
     return (
         Mistake("the one-hot's width comes from the labels (labels.max() + "
                 "1) instead of the number of columns: a batch need not "
-                "contain every class", is_(output, lambda c: make(
+                "contain every class", equals(output, lambda c: make(
                     c, one_hot(c.args[1], c.args[1].max() + 1)))),
         Mistake("one-hot columns by rank (np.unique(labels, "
                 "return_inverse=True)): with a class missing from the "
                 "batch, label k no longer lands in column k",
-                is_(output, ranked,
+                equals(output, ranked,
                     lambda c: ranked(c, c.args[0].shape[1]))),
     )
 
@@ -104,18 +105,18 @@ def _cross_entropy_exercise() -> Exercise:
         Mistake("not divided by the batch size B: the loss is a mean over "
                 "the batch, so its gradient is divided by B too (yours is "
                 "B times too large)",
-                is_(grad, lambda c: c.expected[grad] * batch(c))),
+                equals(grad, lambda c: c.expected[grad] * batch(c))),
         Mistake("divided by B * C (batch size times classes): the mean is "
                 "over the samples only",
-                is_(grad, lambda c: c.expected[grad] / p(c).shape[1])),
+                equals(grad, lambda c: c.expected[grad] / p(c).shape[1])),
         Mistake("sign flipped: d(-log p)/dp = -1/p",
-                is_(grad, lambda c: -c.expected[grad])),
+                equals(grad, lambda c: -c.expected[grad])),
         Mistake("that is the loss of each entry (-Y * log P), not its "
-                "derivative", is_(grad, lambda c: entry_losses(c),
+                "derivative", equals(grad, lambda c: entry_losses(c),
                                   lambda c: entry_losses(c) / batch(c))),
         Mistake("-1/P everywhere: only the true class appears in the loss, "
                 "so multiply by the one-hot labels Y",
-                is_(grad, lambda c: -1 / p(c),
+                equals(grad, lambda c: -1 / p(c),
                     lambda c: -1 / p(c) / batch(c))),
         *_label_mistakes(grad, lambda c, y: -y / p(c) / batch(c)),
     )
@@ -131,7 +132,7 @@ def check_cross_entropy_backward(fn, *, verbose: bool = True) -> CheckResult:
     probs: P, (B, C) probabilities; labels: (B,) ints. Returns (B, C),
     -Y / (B P): -1 / (B * p) at each row's true class, 0 elsewhere.
     """
-    return finish(grade(fn, _cross_entropy_exercise()), verbose)
+    return report(grade(fn, _cross_entropy_exercise()), verbose)
 
 
 # --- Chapter 2: the fused softmax cross-entropy ------------------------------
@@ -165,12 +166,8 @@ def _fused_exercise() -> Exercise:
 
     def parts(c):
         logits, labels = c.args[0].astype(np.float64), c.args[1]
-        return softmax_of(logits), one_hot(labels, logits.shape[1]), len(
+        return softmax(logits), one_hot(labels, logits.shape[1]), len(
             labels)
-
-    def softmax_of(logits):
-        exps = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return exps / exps.sum(axis=1, keepdims=True)
 
     mistakes = (
         *softmax_mistakes(grad, lambda c: c.args[0].astype(np.float64),
@@ -179,17 +176,17 @@ def _fused_exercise() -> Exercise:
         Mistake("not divided by the batch size B: the loss is the mean "
                 "over the batch, so the gradient is (P - Y) / B (yours is "
                 "B times too large)",
-                is_(grad, lambda c: c.expected[grad] * parts(c)[2])),
+                equals(grad, lambda c: c.expected[grad] * parts(c)[2])),
         Mistake("sign flipped: the gradient is (P - Y) / B, not "
                 "(Y - P) / B",
-                is_(grad, lambda c: -c.expected[grad])),
+                equals(grad, lambda c: -c.expected[grad])),
         Mistake("forgot to subtract the one-hot labels Y: the gradient is "
                 "(P - Y) / B",
-                is_(grad, lambda c: parts(c)[0],
+                equals(grad, lambda c: parts(c)[0],
                     lambda c: parts(c)[0] / parts(c)[2])),
         Mistake("used the logits where the probabilities belong: apply "
                 "softmax first",
-                is_(grad, lambda c: c.args[0] - parts(c)[1],
+                equals(grad, lambda c: c.args[0] - parts(c)[1],
                     lambda c: (c.args[0] - parts(c)[1]) / parts(c)[2])),
         *_label_mistakes(grad, lambda c, y: (parts(c)[0] - y) / parts(c)[2]),
     )
@@ -207,7 +204,7 @@ def check_fused_gradient(fn, *, verbose: bool = True) -> CheckResult:
     rows spanning a wide range ([0, 1500, ...]): the softmax inside must
     subtract each row's max.
     """
-    return finish(grade(fn, _fused_exercise()), verbose)
+    return report(grade(fn, _fused_exercise()), verbose)
 
 
 # --- A new derivation: sigmoid with binary cross-entropy ---------------------
@@ -268,31 +265,32 @@ def _bce_exercise() -> Exercise:
                 "so every fraction written into it is cut to 0. Build it "
                 "from the logits (np.zeros_like(logits)), or return "
                 "(s - labels) / B directly",
-                is_(out, lambda c: np.trunc(c.expected[out]))),
+                equals(out, lambda c: np.trunc(c.expected[out]))),
         Mistake("floor division: (s - y) // B rounds down to a whole "
                 "number; divide with /",
-                is_(out, lambda c: (s(c) - y(c)) // batch(c))),
+                equals(out, lambda c: (s(c) - y(c)) // batch(c))),
         Mistake("not divided by B: L is the mean over the batch, so "
                 "dL/dz_n = (s(z_n) - y_n) / B",
-                is_(out, lambda c: s(c) - y(c))),
+                equals(out, lambda c: s(c) - y(c))),
         Mistake("divided by B twice: (s - y) / B already is the gradient "
-                "of the mean", is_(out, lambda c: c.expected[out] / batch(c))),
+                "of the mean",
+                equals(out, lambda c: c.expected[out] / batch(c))),
         Mistake("sign flipped: dL/dz = (s - y) / B, not (y - s) / B",
-                is_(out, lambda c: -c.expected[out])),
+                equals(out, lambda c: -c.expected[out])),
         Mistake("the factor s (1 - s) is left in: it is ds/dz, and it "
                 "already cancelled against dL/ds = (s - y) / (s (1 - s)); "
                 "multiplying by it again applies the chain rule twice",
-                is_(out, lambda c: slope(c) * (s(c) - y(c)),
+                equals(out, lambda c: slope(c) * (s(c) - y(c)),
                     lambda c: slope(c) * (s(c) - y(c)) / batch(c))),
         Mistake("that is dL/ds, the gradient with respect to s = "
                 "sigmoid(z): multiply by ds/dz = s (1 - s), and the "
                 "fraction cancels to (s - y) / B",
-                is_(out, lambda c: (s(c) - y(c)) / slope(c),
+                equals(out, lambda c: (s(c) - y(c)) / slope(c),
                     lambda c: (s(c) - y(c)) / slope(c) / batch(c))),
         Mistake("exp(z) / (1 + exp(z)) is inf / inf = nan for z = 800: "
                 "compute the sigmoid as 1 / (1 + exp(-z)) (or with "
                 "scipy.special.expit, or nnlib's Sigmoid)",
-                is_(out, lambda c: (np.exp(z(c)) / (1 + np.exp(z(c)))
+                equals(out, lambda c: (np.exp(z(c)) / (1 + np.exp(z(c)))
                                     - y(c)) / batch(c))),
         Mistake("right formula, but it divides by s or by 1 - s before "
                 "cancelling: for z = +-800, s(z) rounds to exactly 1 or 0, "
@@ -304,13 +302,13 @@ def _bce_exercise() -> Exercise:
         Mistake("~labels is not 1 - labels: on integers ~ is the bitwise "
                 "not, ~0 = -1 and ~1 = -2. Write 1 - labels (and simplify: "
                 "the answer is (s - y) / B)",
-                is_(out, lambda c: -(s(c) + y(c)) / batch(c))),
+                equals(out, lambda c: -(s(c) + y(c)) / batch(c))),
         Mistake("forgot the sigmoid: used the logits z where "
                 "s = sigmoid(z) = 1 / (1 + e^-z) belongs",
-                is_(out, lambda c: (z(c) - y(c)) / batch(c))),
+                equals(out, lambda c: (z(c) - y(c)) / batch(c))),
         Mistake("the labels went through the sigmoid too: they are "
                 "already the targets 0 and 1",
-                is_(out, lambda c: (s(c) - _sigmoid(
+                equals(out, lambda c: (s(c) - _sigmoid(
                     y(c).astype(float))) / batch(c))),
         Mistake("a single number: that is the loss L (or a sum of the "
                 "gradient), not dL/dz, which has one entry per sample",
@@ -331,4 +329,4 @@ def check_bce_gradient(fn, *, verbose: bool = True) -> CheckResult:
     dL/dz = (s - y) / B: shape (B,). The tests include z = +-800, where a
     formula that divides by s or 1 - s gives nan.
     """
-    return finish(grade(fn, _bce_exercise()), verbose)
+    return report(grade(fn, _bce_exercise()), verbose)

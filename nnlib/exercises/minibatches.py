@@ -27,9 +27,9 @@ from nnlib.exercises.grading import (
     Exercise,
     Mistake,
     Outputs,
-    finish,
     grade,
     make_case,
+    report,
     returned_nothing,
 )
 from nnlib.exercises.reading import raised_at, read_index_batches
@@ -388,4 +388,4 @@ def check_minibatch_batches(fn, *, verbose: bool = True) -> CheckResult:
     rest. Two calls with the same generator (two epochs) must give two
     orders; a new generator of the same seed, the first batches again.
     """
-    return finish(grade(fn, _minibatch_exercise()), verbose)
+    return report(grade(fn, _minibatch_exercise()), verbose)

@@ -20,11 +20,11 @@ from nnlib.exercises.grading import (
     CheckResult,
     Exercise,
     Mistake,
-    finish,
+    equals,
     grade,
-    is_,
     make_case,
     matches,
+    report,
     verdict,
 )
 from nnlib.gradcheck import layer_numerical_gradients, numerical_gradient
@@ -90,21 +90,21 @@ def _softmax_exercise() -> Exercise:
                 ".sum(...)) overflows to inf just like exp(logits) alone. "
                 "Subtract each row's max m first: logsumexp = m + "
                 "log(sum(exp(logits - m)))",
-                is_("probs", lambda c: np.exp(z(c) - np.log(np.exp(
+                equals("probs", lambda c: np.exp(z(c) - np.log(np.exp(
                     z(c)).sum(axis=1, keepdims=True))))),
         Mistake("wrong axis: your columns sum to 1; each row (one sample) "
                 "must sum to 1, so sum over axis=1",
-                is_("probs", lambda c: softmax(z(c).T).T)),
+                equals("probs", lambda c: softmax(z(c).T).T)),
         Mistake("not normalised: divide by each row's sum",
-                is_("probs", lambda c: unnormalised(c)[0],
+                equals("probs", lambda c: unnormalised(c)[0],
                     lambda c: unnormalised(c)[1])),
         Mistake("divided by the sum of the whole batch: each row needs its "
                 "own sum, exps.sum(axis=1, keepdims=True)",
-                is_("probs", *[lambda c, k=k: unnormalised(c)[k]
+                equals("probs", *[lambda c, k=k: unnormalised(c)[k]
                                / unnormalised(c)[k].sum() for k in (0, 1)])),
         Mistake("these are log-probabilities (logits - logsumexp): return "
                 "their exp, the probabilities themselves",
-                is_("probs", log_softmax)),
+                equals("probs", log_softmax)),
     )
     return Exercise(args=("logits",), outputs=("probs",), cases=cases,
                     mistakes=mistakes, reference=reference,
@@ -120,7 +120,7 @@ def check_softmax(fn, *, verbose: bool = True) -> CheckResult:
     each row's max keeps exp finite. Returns (B, C): each row is positive
     and sums to 1.
     """
-    return finish(grade(fn, _softmax_exercise()), verbose)
+    return report(grade(fn, _softmax_exercise()), verbose)
 
 
 # --- Chapter 4: the Jacobian -------------------------------------------------
@@ -223,18 +223,18 @@ def _jacobian_exercise() -> Exercise:
                 and got["jacobian"].shape == eye(c).shape),
         Mistake("missing the diagonal term: J = p_i (delta_ij - p_j) has "
                 "p_i (1 - p_i) on the diagonal, yours has -p_i p_j "
-                "everywhere", is_("jacobian", lambda c: -p_i(c) * p_j(c))),
+                "everywhere", equals("jacobian", lambda c: -p_i(c) * p_j(c))),
         Mistake("only the diagonal: the off-diagonal entries -p_i p_j are "
                 "missing (p_j depends on every z_i through the shared "
                 "denominator)",
-                is_("jacobian", lambda c: eye(c) * p_i(c) * (1 - p_i(c)))),
+                equals("jacobian", lambda c: eye(c) * p_i(c) * (1 - p_i(c)))),
         Mistake("sign flipped: J = p_i (delta_ij - p_j), not "
                 "p_i (p_j - delta_ij)",
-                is_("jacobian", lambda c: -c.expected["jacobian"])),
+                equals("jacobian", lambda c: -c.expected["jacobian"])),
         Mistake("both factors use the same index, p_i (delta_ij - p_i): "
                 "one copy of p must run along the other axis (with einops, "
                 "rearrange 'n i j -> n j i')",
-                is_("jacobian", lambda c: p_i(c) * (eye(c) - p_i(c)),
+                equals("jacobian", lambda c: p_i(c) * (eye(c) - p_i(c)),
                     lambda c: p_j(c) * (eye(c) - p_j(c)))),
     )
     return Exercise(args=("probs",), outputs=("jacobian",), cases=cases,
@@ -249,7 +249,7 @@ def check_softmax_jacobian(fn, *, verbose: bool = True) -> CheckResult:
     J[n, i, j] = dp_i/dz_j = p_i (delta_ij - p_j).
     (J[n] is symmetric, so its transpose is just as right.)
     """
-    return finish(grade(fn, _jacobian_exercise()), verbose)
+    return report(grade(fn, _jacobian_exercise()), verbose)
 
 
 # --- Chapter 8: the vector-Jacobian product ----------------------------------
@@ -284,35 +284,35 @@ def _backward_exercise() -> Exercise:
     mistakes = (
         Mistake("returned the Jacobian (B, C, C) itself: multiply it "
                 "by grad (or, cheaper, skip it: p * (grad - row sum))",
-                is_(out, jacobian)),
+                equals(out, jacobian)),
         Mistake("all zeros: every row of the softmax Jacobian sums to 0, so "
                 "a contraction that sums J over an index grad does not "
                 "share (like 'nij,ni->ni') gives 0. The product is "
-                "'nij,ni->nj'", is_(out, lambda c: np.zeros_like(p(c)))),
+                "'nij,ni->nj'", equals(out, lambda c: np.zeros_like(p(c)))),
         Mistake("forgot to subtract the row sum: p * grad keeps only the "
                 "delta_ij part of the Jacobian; dL/dZ = p * (grad - "
                 "(p * grad).sum(axis=1, keepdims=True))",
-                is_(out, lambda c: p(c) * g(c))),
+                equals(out, lambda c: p(c) * g(c))),
         Mistake("sign flipped: dL/dZ = p * (grad - sum), not "
-                "p * (sum - grad)", is_(out, lambda c: -c.expected[out])),
+                "p * (sum - grad)", equals(out, lambda c: -c.expected[out])),
         Mistake("summed over the wrong axis: axis=0 adds up one class over "
                 "the batch; each sample (row) needs its own sum, axis=1",
-                is_(out, lambda c: p(c) * (g(c) - weighted(c, axis=0)),
+                equals(out, lambda c: p(c) * (g(c) - weighted(c, axis=0)),
                     lambda c: p(c) * (g(c) - weighted(c, axis=0,
                                                       keepdims=True)))),
         Mistake("one sum for the whole batch (no axis): samples are "
                 "independent, so sum each row on its own "
                 "(axis=1, keepdims=True)",
-                is_(out, lambda c: p(c) * (g(c) - weighted(c, axis=None)))),
+                equals(out, lambda c: p(c) * (g(c) - weighted(c, axis=None)))),
         Mistake("the sum is not weighted by p: it is sum_i grad_i p_i, "
-                "not sum_i grad_i", is_(out, lambda c: p(c) * (
+                "not sum_i grad_i", equals(out, lambda c: p(c) * (
                     g(c) - g(c).sum(axis=1, keepdims=True)))),
         Mistake("forgot the factor p in front: dL/dZ = p * (grad - sum)",
-                is_(out, lambda c: g(c) - weighted(c))),
+                equals(out, lambda c: g(c) - weighted(c))),
         Mistake("only the Jacobian's diagonal, p * (1 - p) * grad (what the "
                 "article's einsum pattern 'b c c, b c m -> b c m' "
                 "computes): the off-diagonal terms -p_i p_j are missing",
-                is_(out, lambda c: p(c) * (1 - p(c)) * g(c))),
+                equals(out, lambda c: p(c) * (1 - p(c)) * g(c))),
     )
     return Exercise(args=("probs", "grad"), outputs=(out,), cases=tuple(cases),
                     mistakes=mistakes, reference=reference,
@@ -375,4 +375,4 @@ def check_softmax_backward(fn, *, verbose: bool = True) -> CheckResult:
                 f"MiB) or more. Right, but O(B * C^2) in memory and "
                 f"time; the vector-Jacobian product needs only "
                 f"O(B * C).")
-    return finish(result, verbose)
+    return report(result, verbose)

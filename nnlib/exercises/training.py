@@ -19,9 +19,9 @@ from nnlib.exercises.grading import (
     CheckResult,
     Exercise,
     Mistake,
-    finish,
     grade,
     make_case,
+    report,
     verdict,
 )
 from nnlib.layer import Layer
@@ -207,7 +207,7 @@ def check_training_loop(fn, *, verbose: bool = True) -> CheckResult:
     with ``fn`` and one with ``nnlib.train``, and compares the loss
     histories and the final parameters.
     """
-    return finish(grade(fn, _training_exercise()), verbose)
+    return report(grade(fn, _training_exercise()), verbose)
 
 
 # --- A prediction: what does lr = 10 do on the article's data? ---------------
@@ -307,13 +307,13 @@ def check_lr_prediction(answer, *, verbose: bool = True) -> CheckResult:
         key = None
     accepted = '"higher", "lower" or "diverges"'
     if answer is None or answer is ... or key == "":
-        return finish(verdict(False, f"… no answer yet: set answer to "
+        return report(verdict(False, f"… no answer yet: set answer to "
                                      f"{accepted} and run the cell "
                                      f"again."), verbose)
     if key not in ANSWERS:
         shown = repr(answer) if isinstance(answer, str) else type(
             answer).__name__
-        return finish(verdict(False, f"✗ {shown} is not one of the answers "
+        return report(verdict(False, f"✗ {shown} is not one of the answers "
                                      f"this checker knows: {accepted} (a "
                                      f"string)."), verbose)
     truth, guess = lr_truth(), ANSWERS[key]
@@ -332,5 +332,5 @@ def check_lr_prediction(answer, *, verbose: bool = True) -> CheckResult:
         else:
             head += (" The large steps overshoot, but overshooting is not "
                      "the end of the story.")
-    return finish(verdict(guess == truth, head, *_facts(), _why(truth)),
+    return report(verdict(guess == truth, head, *_facts(), _why(truth)),
                   verbose)

@@ -73,9 +73,10 @@ def plot_runs(ax, runs: dict[str, LRResult], *,
     run that diverged ends with a cross at its last finite loss.
     ``legend`` is a matplotlib location, or "outside" (right of the axes).
     """
+    # log axes first, and no autoscaling: its margins overflow near 1e308;
+    # the range is set from every run, once they are drawn
+    ax.set(xscale="log", yscale="log")
     for name, result in runs.items():
-        # no autoscaling: its margins overflow near 1e308; the range is
-        # set below, from every run
         line = plot_loss(ax, result.history, title=title, legend=None,
                          label=f"{name}: {regime(result)}", linewidth=1.6,
                          scalex=False, scaley=False)

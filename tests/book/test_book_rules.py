@@ -44,8 +44,8 @@ def _resolve(target: str):
         roots.append((importlib.import_module(f"nnlib.{parts[0]}"), parts[1:]))
     except ImportError:
         pass
-    # any module of nnlib or of its subpackages: init_weights, ReturnsDW (in
-    # nnlib.teaching.article_mistakes), regularisation.run (nnlib.lab.regularisation)
+    # any module of nnlib, subpackages too: init_weights, ReturnsDW; and a module
+    # named by its last name: regularisation.run (nnlib.lab.regularisation)
     for module in pkgutil.walk_packages(nnlib.__path__, "nnlib."):
         loaded = importlib.import_module(module.name)
         roots.append((loaded, parts))

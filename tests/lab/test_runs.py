@@ -1,5 +1,5 @@
-"""The learning-rate experiment tells the truth: each run's regime is computed from what it did,
-and the runs chapter 6 shows are what the chapter says they are."""
+"""nnlib.lab.runs: each run's regime is computed from what it did, and the same settings
+give the same numbers."""
 
 import math
 
@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from nnlib import History, Linear, Model, TrainingDiverged, data, train
+from nnlib.lab.explorer import update
 from nnlib.lab.runs import (
     CONVERGES,
+    DATASET_NAMES,
     DIVERGES,
     OSCILLATES,
     OVERSHOOTS,
@@ -17,6 +19,7 @@ from nnlib.lab.runs import (
     LRResult,
     describe,
     load,
+    make_model,
     regime,
     run,
 )
@@ -99,3 +102,24 @@ def test_run_records_a_divergence_like_train():
     result = run(300.0, dataset="standardised article", hidden=16)
     assert result.diverged_at == caught.value.epoch
     np.testing.assert_array_equal(result.history, caught.value.history)
+
+
+def test_same_numbers_every_time():
+    first, second = run(0.3, 200, "moons"), run(0.3, 200, "moons")
+    np.testing.assert_array_equal(first.history, second.history)
+
+
+@pytest.mark.parametrize("dataset", DATASET_NAMES)
+def test_every_data_set_has_a_model_that_fits_it(dataset):
+    x, labels = load(dataset)
+    model = make_model(dataset)
+    assert model.forward(x).shape == (len(x), int(labels.max()) + 1)
+    if dataset in ("article", "standardised article"):  # the article's single Linear layer
+        assert len(model.layers) == 1 and isinstance(model.layers[0], Linear)
+    result = update(0.1, 20, dataset)
+    assert len(result.history) == 20
+
+
+def test_unknown_data_set_is_reported():
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        update(0.1, 10, "iris")

@@ -6,13 +6,14 @@ Each test would fail on the article's version; the book's appendix
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nnlib import CrossEntropy, Linear, Model, Softmax, SoftmaxCrossEntropy, gradcheck, train
 from nnlib import data as nn_data
+
+from conftest import ROOT
 
 
 # Error 1: the fused layer's indexing of the true class.
@@ -139,7 +140,7 @@ def test_fused_gradient_is_p_minus_y_for_every_label():
 
 # The appendix and this file name the same tests.
 def test_the_appendix_names_exactly_these_tests():
-    appendix = Path(__file__).parent.parent / "book" / "99_article_errata.ipynb"
+    appendix = ROOT / "book" / "99_article_errata.ipynb"
     text = "".join("".join(cell["source"])
                    for cell in json.loads(appendix.read_text(encoding="utf-8"))["cells"]
                    if cell["cell_type"] == "markdown")

@@ -8,11 +8,12 @@ import copy
 
 import numpy as np
 import pytest
-from test_exercises import assert_accepts, assert_rejects, check
 
 from nnlib import SGD, train
 from nnlib import exercises as ex
 from nnlib.exercises import training
+
+from checker_helpers import assert_accepts, assert_rejects, check
 
 
 def step(model, lr):

@@ -14,10 +14,11 @@ import pytest
 import scipy.linalg
 import scipy.special
 from einops import rearrange, reduce, repeat
-from test_exercises import assert_accepts, assert_rejects, check
 
 from nnlib import exercises as ex
 from nnlib import one_hot
+
+from checker_helpers import assert_accepts, assert_rejects, check
 
 # --- Solutions used by the tables ----------------------------------------------------------
 

@@ -13,6 +13,7 @@ import shlex
 import shutil
 
 import nbformat
+import pytest
 
 from conftest import BUILD_FLAGS, ROOT, build_book
 
@@ -89,6 +90,7 @@ def _build_and_read(root, env) -> str:
     return (root / "_build" / "html" / "page.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.book
 def test_rebuilding_the_book_shows_a_changed_nnlib(tmp_path):
     """Build, change the library, build again with the README's flags: the page changes.
 

@@ -11,10 +11,11 @@ import warnings
 
 import numpy as np
 import pytest
-from test_exercises import Evil, assert_accepts, assert_rejects, check
 
 from nnlib import exercises as ex
 from nnlib.batches import epoch_batches
+
+from checker_helpers import Evil, assert_accepts, assert_rejects, check
 
 
 def minibatches(n_rows, batch_size, rng):  # chapter 9's solution

@@ -2,9 +2,9 @@
 returns or raises, the checker answers with a message that names what
 happened, never with a traceback or a NumPy warning.
 
-The checkers' right and wrong answers: test_exercises_checkers.py,
-test_exercises_training.py and test_exercises_minibatches.py (they import
-the helpers below).
+The checkers' right and wrong answers: test_checkers.py,
+test_training_answers.py and test_minibatches_answers.py (they share the
+helpers of checker_helpers.py).
 """
 
 import warnings
@@ -15,31 +15,7 @@ import pytest
 from nnlib import exercises as ex
 from nnlib.exercises.reading import is_stub, read
 
-
-def check(checker, fn):
-    """Run a checker quietly; return (passed, message on one line)."""
-    result = checker(fn, verbose=False)
-    assert isinstance(result, ex.CheckResult)
-    assert bool(result) is result.passed
-    lines = result.message.splitlines()
-    assert max(len(line) for line in lines) <= ex.WIDTH, result.message
-    return result.passed, " ".join(result.message.split())
-
-
-def assert_accepts(checker, fn):
-    passed, message = check(checker, fn)
-    assert passed, message
-    assert "is correct" in message
-
-
-def assert_rejects(checker, fn, *fragments, absent=()):
-    passed, message = check(checker, fn)
-    assert not passed, f"{getattr(fn, '__name__', fn)} was accepted: {message}"
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    for fragment in absent:
-        assert fragment not in message, f"{fragment!r} in: {message}"
-
+from checker_helpers import Evil, assert_accepts, assert_rejects, check
 
 CHECKERS = [ex.check_one_hot, ex.check_softmax, ex.check_softmax_jacobian,
             ex.check_cross_entropy_backward, ex.check_fused_gradient,
@@ -198,22 +174,9 @@ class FakeDetached:
         return self.array
 
 
-class Evil:
-    """An object that fails whatever is done with it."""
-
-    def __array__(self, *args, **kwargs):
-        raise KeyError("no")
-
-    def __len__(self):
-        raise TypeError("no length")
-
-    def __iter__(self):
-        raise TypeError("not iterable")
-
-
 def right_answer(checker):
     """A right answer of each array checker, to wrap in other types."""
-    from test_exercises_checkers import RIGHT
+    from test_checkers import RIGHT
 
     return next(fn for c, fn in RIGHT if c is checker)
 
