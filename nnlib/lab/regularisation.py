@@ -32,11 +32,13 @@ LOSS_RANGE = (1e-4, 30.0)  # the same loss axis in every picture
 
 @dataclass
 class RegularisedRun:
-    """One training run: its settings, its history (up to divergence) and
-    the epoch at which it diverged (None: it did not)."""
+    """One training run: its settings, the trained model, its history (up
+    to divergence) and the epoch at which it diverged (None: it did
+    not)."""
 
     weight_decay: float
     dropout: float
+    model: Model
     history: History
     diverged_at: int | None = None
 
@@ -68,9 +70,9 @@ def run(weight_decay: float = 0.0, dropout: float = 0.0, *, seed: int = 0,
                         validation=(s.x_val, s.labels_val),
                         restore_best=restore_best)
     except TrainingDiverged as error:
-        return RegularisedRun(weight_decay, dropout, error.history,
+        return RegularisedRun(weight_decay, dropout, model, error.history,
                               error.epoch)
-    return RegularisedRun(weight_decay, dropout, history)
+    return RegularisedRun(weight_decay, dropout, model, history)
 
 
 def describe(result: RegularisedRun) -> str:
