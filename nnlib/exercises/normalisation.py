@@ -15,10 +15,10 @@ from nnlib.exercises.grading import (
     CheckResult,
     Exercise,
     Mistake,
-    finish,
+    equals,
     grade,
-    is_,
     make_case,
+    report,
 )
 from nnlib.gradcheck import layer_gradients, layer_numerical_gradients
 from nnlib.layers.batchnorm import BatchNorm
@@ -107,48 +107,48 @@ def _batchnorm_exercise() -> Exercise:
                 "dx = G * gamma / sqrt(var + eps) is evaluation mode's "
                 "backward. In training, every x_n also moves the mean and "
                 "the variance; subtract the two means of the compact form",
-                is_("dx", lambda c: _dx(c, mean_term=False,
+                equals("dx", lambda c: _dx(c, mean_term=False,
                                          var_term=False))),
         Mistake("dx misses the path through the variance: subtract "
                 "x_hat * mean(G * gamma * x_hat) as well",
-                is_("dx", lambda c: _dx(c, var_term=False))),
+                equals("dx", lambda c: _dx(c, var_term=False))),
         Mistake("dx misses the path through the mean: subtract "
                 "mean(G * gamma) over the batch as well",
-                is_("dx", lambda c: _dx(c, mean_term=False))),
+                equals("dx", lambda c: _dx(c, mean_term=False))),
         Mistake("dx leaves out gamma: the output is gamma * x_hat + beta, "
                 "so dL/dx_hat = G * gamma",
-                is_("dx", lambda c: _dx(c, with_gamma=False))),
+                equals("dx", lambda c: _dx(c, with_gamma=False))),
         Mistake("sums where the compact form has means: the two batch "
                 "terms are means over B (sum / B), or the 1/B is missing",
-                is_("dx", lambda c: _dx(c, reduce="sum"))),
+                equals("dx", lambda c: _dx(c, reduce="sum"))),
         Mistake("the variance term has the wrong sign: dx = (G * gamma - "
                 "mean(G * gamma) - x_hat * mean(G * gamma * x_hat)) / "
-                "sqrt(var + eps)", is_("dx", lambda c: _dx(c, sign=+1))),
+                "sqrt(var + eps)", equals("dx", lambda c: _dx(c, sign=+1))),
         Mistake("the variance is divided by B - 1 (unbiased): the layer "
                 "normalises with the batch variance divided by B, "
                 "x.var(axis=0); only the running estimate uses B - 1",
-                is_("dx", lambda c: _dx(c, ddof=1))),
+                equals("dx", lambda c: _dx(c, ddof=1))),
         Mistake("eps is missing: the forward pass divides by "
                 "sqrt(var + eps) with eps = 1e-5, so the backward must too "
                 "(it matters when a feature barely varies)",
-                is_("dx", lambda c: _dx(c, eps=0.0))),
+                equals("dx", lambda c: _dx(c, eps=0.0))),
         Mistake("dgamma is not summed over the batch: every row used the "
                 "same gamma, so dgamma = (G * x_hat).sum(axis=0), shape "
-                "(H,)", is_("dgamma", lambda c: g(c) * x_hat(c))),
+                "(H,)", equals("dgamma", lambda c: g(c) * x_hat(c))),
         Mistake("dgamma uses x instead of x_hat: gamma multiplies the "
                 "normalised x_hat",
-                is_("dgamma", lambda c: (g(c) * c.args[0]).sum(axis=0))),
+                equals("dgamma", lambda c: (g(c) * c.args[0]).sum(axis=0))),
         Mistake("dgamma or dbeta is averaged over the batch; sum it (the "
                 "loss already divided by B, so G carries the 1/B)",
-                _either(is_("dgamma",
+                _either(equals("dgamma",
                             lambda c: (g(c) * x_hat(c)).mean(axis=0)),
-                        is_("dbeta", lambda c: g(c).mean(axis=0)))),
+                        equals("dbeta", lambda c: g(c).mean(axis=0)))),
         Mistake("dbeta is not summed over the batch: dbeta = "
-                "G.sum(axis=0), shape (H,)", is_("dbeta", g)),
+                "G.sum(axis=0), shape (H,)", equals("dbeta", g)),
         Mistake("summed over axis 1 (the H features): sum over the batch, "
                 "axis 0, one entry per feature",
-                _either(is_("dbeta", lambda c: g(c).sum(axis=1)),
-                        is_("dgamma",
+                _either(equals("dbeta", lambda c: g(c).sum(axis=1)),
+                        equals("dgamma",
                             lambda c: (g(c) * x_hat(c)).sum(axis=1)))),
     )
     return Exercise(args=("x", "gamma", "grad"),
@@ -165,4 +165,4 @@ def check_batchnorm_backward(fn, *, verbose: bool = True) -> CheckResult:
     with the batch's mean and (biased) variance. Returns dx = dL/dX: (B, H),
     dgamma: (H,), dbeta: (H,).
     """
-    return finish(grade(fn, _batchnorm_exercise()), verbose)
+    return report(grade(fn, _batchnorm_exercise()), verbose)
