@@ -33,7 +33,8 @@ class Model:
         return x
 
     def mean_loss(self, x: np.ndarray, labels: np.ndarray) -> float:
-        """The loss L on (x, labels), without any backward pass."""
+        """The loss L on (x, labels), without any backward pass, in the
+        layers' current mode (``with model.evaluating():`` for evaluation)."""
         return self.loss.forward(self.forward(x), labels)
 
     def loss_and_backward(self, x: np.ndarray, labels: np.ndarray) -> float:
