@@ -22,7 +22,11 @@ learner's new mistake: docs/exercises.md.
 
 from nnlib.exercises.encoding import check_one_hot
 from nnlib.exercises.grading import WIDTH, CheckResult
-from nnlib.exercises.layers import check_linear_backward, check_relu_backward
+from nnlib.exercises.layers import (
+                                    check_linear_backward,
+                                    check_relu_backward,
+                                    check_transposed_linear_backward,
+)
 from nnlib.exercises.losses import (
                                     check_bce_gradient,
                                     check_cross_entropy_backward,
@@ -44,4 +48,5 @@ __all__ = [
     "check_minibatch_batches", "check_one_hot",
     "check_relu_backward", "check_softmax", "check_softmax_backward",
     "check_softmax_jacobian", "check_training_loop",
+    "check_transposed_linear_backward",
 ]
