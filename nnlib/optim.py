@@ -95,15 +95,16 @@ class SGD:
 class Adam:
     """Adam (Kingma and Ba, 2015), as PyTorch's ``torch.optim.Adam``.
 
-    For each parameter entry, with gradient g at step t = 1, 2, ...:
+    For each parameter entry, with gradient grad at step = 1, 2, ...:
 
-        s <- beta1 * s + (1 - beta1) * g        first moment (mean of g)
-        r <- beta2 * r + (1 - beta2) * g**2     second moment (mean of g**2)
-        s_hat = s / (1 - beta1**t)              bias corrections: s and r
-        r_hat = r / (1 - beta2**t)              start at 0
+        s <- beta1 * s + (1 - beta1) * grad       first moment (mean of grad)
+        r <- beta2 * r + (1 - beta2) * grad**2    second moment (of grad**2)
+        s_hat = s / (1 - beta1**step)             bias corrections: s and r
+        r_hat = r / (1 - beta2**step)             start at 0
         param <- param - lr * s_hat / (sqrt(r_hat) + eps)
 
-    ``weight_decay`` adds weight_decay * param to g first (L2, not AdamW).
+    ``weight_decay`` adds weight_decay * param to grad first (L2, not
+    AdamW).
     """
 
     def __init__(self, lr: float = 1e-3, betas=(0.9, 0.999),
@@ -120,7 +121,7 @@ class Adam:
         self.eps = real_number(eps, "eps", "a finite number > 0",
                                lambda v: v > 0)
         self.weight_decay = _weight_decay(weight_decay)
-        self.state = {}  # id(param array) -> [t, s, r]
+        self.state = {}  # id(param array) -> [step, s, r]
 
     def step(self, params) -> None:
         """Update each parameter in place from its gradient (see the class
@@ -134,13 +135,13 @@ class Adam:
                          np.zeros_like(param.value)]
                 self.state[id(param.value)] = state
             state[0] += 1
-            t, s, r = state
+            step, s, r = state
             s *= beta1
             s += (1 - beta1) * grad
             r *= beta2
             r += (1 - beta2) * grad**2
-            s_hat = s / (1 - beta1**t)
-            r_hat = r / (1 - beta2**t)
+            s_hat = s / (1 - beta1**step)
+            r_hat = r / (1 - beta2**step)
             param.value[...] -= self.lr * s_hat / (np.sqrt(r_hat) + self.eps)
 
     def __repr__(self) -> str:
