@@ -50,9 +50,13 @@ def _resolve(target: str):
         roots.append((importlib.import_module(f"nnlib.{parts[0]}"), parts[1:]))
     except ImportError:
         pass
-    # any module of nnlib, subpackages too: init_weights, ReturnsDW
+    # any module of nnlib, subpackages too: init_weights, ReturnsDW; and a module
+    # named by its last name: regularisation.run (nnlib.lab.regularisation)
     for module in pkgutil.walk_packages(nnlib.__path__, "nnlib."):
-        roots.append((importlib.import_module(module.name), parts))
+        loaded = importlib.import_module(module.name)
+        roots.append((loaded, parts))
+        if module.name.rsplit(".", 1)[-1] == parts[0]:
+            roots.append((loaded, parts[1:]))
     for obj, rest in roots:
         try:
             for part in rest:
