@@ -2,8 +2,10 @@
 """
 
 from nnlib.layers.activations import ACTIVATIONS, ReLU, Sigmoid, Tanh
+from nnlib.layers.batchnorm import BatchNorm
+from nnlib.layers.dropout import Dropout
 from nnlib.layers.linear import Linear
 from nnlib.layers.softmax import Softmax, softmax
 
-__all__ = ["ACTIVATIONS", "Linear", "ReLU", "Sigmoid", "Softmax", "Tanh",
-           "softmax"]
+__all__ = ["ACTIVATIONS", "BatchNorm", "Dropout", "Linear", "ReLU",
+           "Sigmoid", "Softmax", "Tanh", "softmax"]

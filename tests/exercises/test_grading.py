@@ -21,12 +21,13 @@ CHECKERS = [ex.check_one_hot, ex.check_softmax, ex.check_softmax_jacobian,
             ex.check_cross_entropy_backward, ex.check_fused_gradient,
             ex.check_linear_backward, ex.check_relu_backward, ex.check_training_loop,
             ex.check_softmax_backward, ex.check_bce_gradient, ex.check_minibatch_batches,
-            ex.check_transposed_linear_backward]
+            ex.check_transposed_linear_backward, ex.check_batchnorm_backward]
 # the checkers whose answer is one array (the others: a tuple, a history, batches)
 ARRAY_CHECKERS = [c for c in CHECKERS
                   if c not in (ex.check_linear_backward, ex.check_training_loop,
                                ex.check_minibatch_batches,
-                               ex.check_transposed_linear_backward)]
+                               ex.check_transposed_linear_backward,
+                               ex.check_batchnorm_backward)]
 
 
 # --- CheckResult --------------------------------------------------------------------------
