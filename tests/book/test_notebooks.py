@@ -38,7 +38,7 @@ def test_notebooks_are_in_the_form_the_clear_output_command_writes():
     changed = [str(path.relative_to(ROOT)) for path in NOTEBOOKS + CHINESE_NOTEBOOKS
                if exporter.from_filename(str(path))[0] != path.read_text()]
     assert not changed, (f"{changed}: not in the committed form; run "
-                         "`jupyter nbconvert --clear-output --inplace book/*.ipynb`")
+                         "`jupyter nbconvert --clear-output --inplace book/*.ipynb zh/book/*.ipynb`")
 
 
 def test_every_chapter_imports_nnlib():
