@@ -75,6 +75,9 @@ def test_requirements_dev_adds_to_the_readers_requirements():
 def _tiny_book(root):
     """One notebook that prints where nnlib came from and nnlib.BUILD_MARK."""
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    # the configuration's local Sphinx extension (the language switch) lives in tools/
+    shutil.copytree(ROOT / "tools", root / "tools",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     (root / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("# Rebuild check"),
