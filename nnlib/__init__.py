@@ -18,7 +18,17 @@ from nnlib import data, gradcheck
 from nnlib.batches import epoch_batches
 from nnlib.errors import CallOrderError, NonFiniteError, TrainingDiverged
 from nnlib.layer import Layer, Param
-from nnlib.layers import Linear, ReLU, Sigmoid, Softmax, Tanh, softmax
+from nnlib.layers import (
+    Conv2d,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    softmax,
+)
 from nnlib.losses import CrossEntropy, SoftmaxCrossEntropy, one_hot
 from nnlib.model import Model, mlp
 from nnlib.optim import SGD
@@ -35,4 +45,6 @@ __all__ = [
     "SoftmaxCrossEntropy", "Tanh", "TrainingDiverged", "data",
     "epoch_batches", "gradcheck", "mlp", "one_hot", "run_epoch", "softmax",
     "train",
+    # the layers that read images (chapter 11)
+    "Conv2d", "Flatten", "MaxPool2d",
 ]
