@@ -119,9 +119,9 @@ class Conv2d(Layer):
         w = rearrange(self.w, "o c kh kw -> o (c kh kw)")  # (C_out, C_in K K)
         # one product for the whole batch: (C_out, C_in K K) with each
         # sample's (C_in K K, H_out W_out) -> (B, C_out, H_out W_out)
-        z = w @ self.cols
-        z = rearrange(z, "b o (h w) -> b o h w", h=h_out)
-        return z + rearrange(self.b, "o -> o 1 1")
+        z = rearrange(w @ self.cols, "b o (h w) -> b o h w", h=h_out)
+        z += rearrange(self.b, "o -> o 1 1")  # z is a new array: add in place
+        return z
 
     @checked_backward
     def backward(self, grad: np.ndarray) -> np.ndarray:
