@@ -22,25 +22,12 @@ import sys
 import warnings
 
 import numpy as np
+from cases import max_rel_diff
 
-from nnlib import SGD, data, mlp, train
+from nnlib import SGD, data, epoch_batches, mlp, train
 from nnlib.timing import measure_rounds, paired_ratio
 
 HIDDEN, LR, MOMENTUM, BATCH_SIZE = 64, 0.1, 0.9, 32
-
-
-def max_rel_diff(a, b) -> float:
-    """max |a - b| / max |b|."""
-    return float(np.abs(a - b).max() / np.abs(b).max())
-
-
-def epoch_batches(n_rows: int, batch_size: int, seed: int) -> list:
-    """The row indices of each batch of one epoch, in order: the same
-    batches ``nnlib.train(..., batch_size=batch_size, rng=seed)`` uses in its
-    first epoch."""
-    order = np.random.default_rng(seed).permutation(n_rows)
-    return [order[start:start + batch_size]
-            for start in range(0, n_rows, batch_size)]
 
 
 def sklearn_mlp(model, x, labels, *, lr: float = LR,
@@ -75,7 +62,9 @@ def digits_epoch_times(seed: int = 0, *, repeats: int = 11) -> dict:
     and the sizes."""
     split = data.digits_split(seed)
     x, labels = split.x_train, split.labels_train
-    batches = epoch_batches(len(x), BATCH_SIZE, seed)
+    # the batches nnlib.train(..., batch_size=BATCH_SIZE, rng=seed) uses in
+    # its first epoch
+    batches = epoch_batches(len(x), BATCH_SIZE, np.random.default_rng(seed))
 
     def nnlib_side():
         model = mlp(64, [HIDDEN], 10, rng=seed)

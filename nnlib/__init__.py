@@ -19,7 +19,9 @@ from nnlib.batches import epoch_batches
 from nnlib.errors import CallOrderError, NonFiniteError, TrainingDiverged
 from nnlib.layer import Layer, Param
 from nnlib.layers import (
+    BatchNorm,
     Conv2d,
+    Dropout,
     Flatten,
     Linear,
     MaxPool2d,
@@ -31,7 +33,7 @@ from nnlib.layers import (
 )
 from nnlib.losses import CrossEntropy, SoftmaxCrossEntropy, one_hot
 from nnlib.model import Model, mlp
-from nnlib.optim import SGD
+from nnlib.optim import SGD, Adam
 from nnlib.training import History, run_epoch, train
 
 try:  # one version, pyproject's
@@ -40,7 +42,8 @@ except PackageNotFoundError:  # run from a folder, not installed
     __version__ = "unknown"
 
 __all__ = [
-    "CallOrderError", "CrossEntropy", "History", "Layer", "Linear", "Model",
+    "Adam", "BatchNorm", "CallOrderError", "CrossEntropy", "Dropout",
+    "History", "Layer", "Linear", "Model",
     "NonFiniteError", "Param", "ReLU", "SGD", "Sigmoid", "Softmax",
     "SoftmaxCrossEntropy", "Tanh", "TrainingDiverged", "data",
     "epoch_batches", "gradcheck", "mlp", "one_hot", "run_epoch", "softmax",

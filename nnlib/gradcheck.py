@@ -109,3 +109,25 @@ def check_model(model, x: np.ndarray, labels: np.ndarray) -> dict[str, float]:
                 f"{param.name}: backward stored no gradient for it")
         errors[param.name] = rel_error(param.grad, numeric[param.name])
     return errors
+
+
+def check_backward_changes_nothing(layer, x: np.ndarray, *,
+                                   seed: int = 0) -> dict[str, float]:
+    """How far one ``layer.backward`` call moved each parameter:
+    {"w": 0.0, "b": 0.0} for a layer that keeps the contract.
+
+    The gradient checks compare numbers, so they cannot see a backward
+    that also updates the parameters: ``check_model`` takes its finite
+    differences before backward runs, and such a backward computes its
+    gradients before it moves anything. This check looks at the parameters
+    themselves: it runs forward, copies every parameter, runs backward with
+    a fixed random upstream gradient and returns the largest absolute
+    change of each parameter (0.0 when untouched).
+    """
+    x = np.array(x, dtype=np.float64)
+    upstream = np.random.default_rng(seed).normal(size=layer.forward(x).shape)
+    before = {p.name: p.value.copy() for p in layer.parameters()}
+    layer.backward(upstream)
+    return {p.name: float(np.max(np.abs(p.value - before[p.name]),
+                                 initial=0.0))
+            for p in layer.parameters()}

@@ -4,6 +4,9 @@ The article's ``Network`` is one Linear layer and the fused loss; ``Model``
 is the same idea for any list of layers.
 """
 
+from contextlib import contextmanager
+from dataclasses import replace
+
 import numpy as np
 
 from nnlib.init import make_rng
@@ -34,7 +37,8 @@ class Model:
         return x
 
     def mean_loss(self, x: np.ndarray, labels: np.ndarray) -> float:
-        """The loss L on (x, labels), without any backward pass."""
+        """The loss L on (x, labels), without any backward pass, in the
+        layers' current mode (``with model.evaluating():`` for evaluation)."""
         return self.loss.forward(self.forward(x), labels)
 
     def loss_and_backward(self, x: np.ndarray, labels: np.ndarray) -> float:
@@ -50,22 +54,53 @@ class Model:
 
     def parameters(self) -> list[Param]:
         """Every parameter with its gradient, named like "layers[0].w"."""
-        return [Param(f"layers[{index}].{param.name}", param.value,
-                      param.grad)
+        return [replace(param, name=f"layers[{index}].{param.name}")
                 for index, layer in enumerate(self.layers)
                 for param in layer.parameters()]
 
+    def training_mode(self) -> "Model":
+        """Every layer in training mode (``layer.training = True``):
+        Dropout drops, BatchNorm uses the batch's statistics. Returns the
+        model."""
+        for layer in self.layers:
+            layer.training = True
+        return self
+
+    def evaluation_mode(self) -> "Model":
+        """Every layer in evaluation mode (``layer.training = False``):
+        Dropout passes everything, BatchNorm uses its running statistics.
+        Returns the model."""
+        for layer in self.layers:
+            layer.training = False
+        return self
+
+    @contextmanager
+    def evaluating(self):
+        """``with model.evaluating(): ...`` runs the block in evaluation
+        mode and then gives every layer back the mode it had."""
+        modes = [layer.training for layer in self.layers]
+        self.evaluation_mode()
+        try:
+            yield self
+        finally:
+            for layer, mode in zip(self.layers, modes, strict=True):
+                layer.training = mode
+
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """X: (B, D) -> class probabilities P: (B, C)."""
-        return softmax(self.forward(x))
+        """X: (B, D) -> class probabilities P: (B, C), in evaluation
+        mode."""
+        with self.evaluating():
+            return softmax(self.forward(x))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """X: (B, D) -> predicted class indices: (B,)."""
-        return self.forward(x).argmax(axis=1)
+        """X: (B, D) -> predicted class indices: (B,), in evaluation
+        mode."""
+        with self.evaluating():
+            return self.forward(x).argmax(axis=1)
 
     def accuracy(self, x: np.ndarray, labels: np.ndarray) -> float:
         """The fraction of rows of X whose predicted class is the label: a
-        number in [0, 1]."""
+        number in [0, 1] (in evaluation mode, as ``predict``)."""
         return float((self.predict(x) == np.asarray(labels)).mean())
 
     def __repr__(self) -> str:

@@ -35,6 +35,14 @@ class History:
     val_accuracy: np.ndarray | None = None
 
     @property
+    def best_epoch(self) -> int | None:
+        """The 1-based epoch with the lowest validation loss (the first of
+        equals); None without validation."""
+        if self.val_loss is None or len(self.val_loss) == 0:
+            return None
+        return int(np.argmin(self.val_loss)) + 1
+
+    @property
     def upward_steps(self) -> int:
         """How many epochs ended with a higher loss than the one before."""
         return int((np.diff(self.loss) > 0).sum())
@@ -52,7 +60,8 @@ class History:
 def train(model, x: np.ndarray, labels: np.ndarray, *,
           lr: float | None = None,
           epochs: int = 500, batch_size: int | None = None, rng=None,
-          optimizer=None, validation=None) -> History:
+          optimizer=None, validation=None,
+          restore_best: bool = False) -> History:
     """Train ``model`` on X: (N, D) and labels: (N,); returns a ``History``.
 
     X may be images, (N, C_in, H_in, W_in), when the model's first layer
@@ -65,7 +74,11 @@ def train(model, x: np.ndarray, labels: np.ndarray, *,
     optimizer is then ``SGD(lr)``; 0.1 if neither is given) or
     ``optimizer``, not both: an optimizer has its own learning rate.
     ``validation=(x_val, labels_val)`` adds their loss and accuracy after
-    every epoch.
+    every epoch, measured in evaluation mode; the epochs train in training
+    mode (``model.training_mode()``). ``restore_best=True`` (early
+    stopping; needs ``validation``) ends with the parameters, and
+    BatchNorm's running statistics, of the epoch with the lowest
+    validation loss, ``History.best_epoch``.
 
     Raises ``TrainingDiverged`` (with the epoch and the history so far) when
     the loss, or a layer's output, stops being finite.
@@ -80,6 +93,10 @@ def train(model, x: np.ndarray, labels: np.ndarray, *,
         x_val, labels_val = validation
         x_val = model_input(model, x_val, "validation x", like=x)
         labels_val = as_labels(labels_val, None, len(x_val))
+    if restore_best and validation is None:
+        raise ValueError("restore_best needs validation=(x_val, labels_val): "
+                         "the best epoch is the one with the lowest "
+                         "validation loss")
     check_batch_size(batch_size)
     rng = make_rng(rng)
     if optimizer is not None and lr is not None:
@@ -89,6 +106,8 @@ def train(model, x: np.ndarray, labels: np.ndarray, *,
     if optimizer is None:
         optimizer = SGD(0.1 if lr is None else lr)
     losses, val_losses, val_accuracies = [], [], []
+    best = None  # copies of the best epoch's arrays, for restore_best
+    model.training_mode()
 
     def history() -> History:
         if validation is None:
@@ -109,9 +128,24 @@ def train(model, x: np.ndarray, labels: np.ndarray, *,
                 raise TrainingDiverged(epoch, loss, history())
             losses.append(loss)
             if validation is not None:
-                val_losses.append(model.mean_loss(x_val, labels_val))
-                val_accuracies.append(model.accuracy(x_val, labels_val))
+                with model.evaluating():
+                    val_losses.append(model.mean_loss(x_val, labels_val))
+                    val_accuracies.append(model.accuracy(x_val, labels_val))
+                if restore_best and val_losses[-1] < min(val_losses[:-1],
+                                                         default=math.inf):
+                    best = [array.copy() for array in _state(model)]
+    if best is not None:
+        for array, saved in zip(_state(model), best, strict=True):
+            array[...] = saved
     return history()
+
+
+def _state(model) -> list[np.ndarray]:
+    """What early stopping saves: every parameter, and every layer's
+    buffers (BatchNorm's running statistics)."""
+    return [param.value for param in model.parameters()] + [
+        getattr(layer, name) for layer in model.layers
+        for name in layer.buffer_names]
 
 
 def run_epoch(model, x, labels, batches, optimizer) -> float:

@@ -28,6 +28,14 @@ def build_book(source: Path, out: Path | None = None, env: dict | None = None):
     return subprocess.run(command, capture_output=True, text=True, cwd=source, env=env)
 
 
+@pytest.fixture
+def rng():
+    """A fresh seeded generator for each test: same seed, same numbers."""
+    import numpy as np
+
+    return np.random.default_rng(0)
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """Build the whole book from scratch with warnings as errors; return the HTML folder.

@@ -1,4 +1,5 @@
-"""Layers' backward passes: Linear (chapter 5) and ReLU (chapter 7).
+"""Layers' backward passes: Linear (chapters 5 and 99), the Linear layer
+with its weights stored transposed (chapter 5) and ReLU (chapter 7).
 
 The references are nnlib's own layers; the numerical gradients come from
 ``nnlib.gradcheck.layer_numerical_gradients``, which walks
@@ -112,6 +113,95 @@ def check_linear_backward(fn, *, verbose: bool = True) -> CheckResult:
     dx = dL/dX: (B, D), dw = dL/dW: (D, C), db = dL/db: (C,).
     """
     return report(grade(fn, _linear_exercise()), verbose)
+
+
+# --- Chapter 5: a variant whose answer is not on the page --------------------
+
+
+def _transposed_matmul_hint(error, case, args) -> str | None:
+    """A matrix product that does not chain, with W stored as (C, D)."""
+    if isinstance(error, ValueError) and str(error).startswith("matmul:"):
+        return ("here w has shape (C, D), not (D, C): write the shapes "
+                "under each product (x is (B, D), grad is (B, C)); a "
+                "product chains only when the inner sizes agree")
+    return None
+
+
+@functools.cache
+def _transposed_linear_exercise() -> Exercise:
+    def reference(x, w, grad):  # nnlib's Linear holds the (D, C) matrix W^T
+        gradients = _renamed(layer_gradients(_linear(w.T), x, grad))
+        return {**gradients, "dw": gradients["dw"].T}
+
+    def numeric(x, w, grad):
+        gradients = _renamed(layer_numerical_gradients(_linear(w.T), x, grad))
+        return {**gradients, "dw": gradients["dw"].T}
+
+    rng = generator()
+    shapes = [(5, 4, 3, "", np.float64), (3, 2, 6, "", np.float64),
+              (1, 3, 2, "a batch of 1: ", np.float64),
+              (4, 3, 5, "float32: ", np.float32),
+              (3, 3, 3, "B = D = C: ", np.float64),
+              (2, 3, 2, "as many samples as outputs: ", np.float64)]
+    cases = []
+    for batch, n_in, n_out, note, dtype in shapes:
+        x, w, grad = (rng.normal(size=shape).astype(dtype) for shape in
+                      [(batch, n_in), (n_out, n_in), (batch, n_out)])
+        cases.append(make_case(f"{note}B = {batch}, D = {n_in}, "
+                               f"C = {n_out}, w of shape ({n_out}, {n_in})",
+                               (x, w, grad), reference, numeric=numeric))
+
+    def x(c):
+        return c.args[0].astype(np.float64)
+
+    def w(c):
+        return c.args[1].astype(np.float64)
+
+    def g(c):
+        return c.args[2].astype(np.float64)
+
+    mistakes = (
+        Mistake("dx and dw are swapped: return them in the order "
+                "(dx, dw, db)",
+                lambda c, got: matches(c, got, "dx", c.expected["dw"])
+                and matches(c, got, "dw", c.expected["dx"])),
+        Mistake("dw is X^T G, the weight gradient of Z = XW, shape (D, C). "
+                "Here Z_nk = sum_i X_ni W_ki: W_ki meets X_ni and G_nk, "
+                "so dL/dW_ki = sum_n G_nk X_ni, that is dw = grad.T @ x, "
+                "shape (C, D) like w",
+                equals("dw", lambda c: x(c).T @ g(c))),
+        Mistake("dx is G W^T, the input gradient of Z = XW. Here "
+                "Z_nk = sum_i X_ni W_ki, so dL/dX_ni = sum_k G_nk W_ki: "
+                "dx = grad @ w, (B, C) @ (C, D) -> (B, D)",
+                equals("dx", lambda c: g(c) @ w(c).T)),
+        Mistake("dw is divided by the batch: grad already carries the 1/B "
+                "of the mean loss, so dw = grad.T @ x",
+                equals("dw", lambda c: g(c).T @ x(c) / len(g(c)))),
+        Mistake("db is not summed over the batch: every row used the same "
+                "b, so db = grad.sum(axis=0), shape (C,)",
+                equals("db", lambda c: g(c))),
+        Mistake("db is averaged over the batch; sum it (the loss already "
+                "divided by B, so grad carries the 1/B)",
+                equals("db", lambda c: g(c).mean(axis=0))),
+        Mistake("db is summed over axis 1 (the C outputs): sum over the "
+                "batch, axis 0, which gives one entry per output",
+                equals("db", lambda c: g(c).sum(axis=1))),
+    )
+    return Exercise(args=("x", "w", "grad"), outputs=("dx", "dw", "db"),
+                    cases=tuple(cases), mistakes=mistakes,
+                    reference=reference, hints=(_transposed_matmul_hint,))
+
+
+def check_transposed_linear_backward(fn, *,
+                                     verbose: bool = True) -> CheckResult:
+    """Check ``fn(x, w, grad) -> (dx, dw, db)`` for the layer
+    Z = X W^T + 1 b^T (``x @ w.T + b``), PyTorch's ``nn.Linear``, whose
+    weights are stored as (C, D).
+
+    x: X, (B, D); w: W, (C, D); grad = G = dL/dZ: (B, C). Returns
+    dx = dL/dX: (B, D), dw = dL/dW: (C, D), db = dL/db: (C,).
+    """
+    return report(grade(fn, _transposed_linear_exercise()), verbose)
 
 
 # --- Chapter 7: ReLU ---------------------------------------------------------

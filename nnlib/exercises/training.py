@@ -1,8 +1,9 @@
 """Chapter 6: the training loop, and a prediction about the learning rate.
 
 ``check_training_loop`` grades the reader's full-batch gradient descent
-against ``nnlib.train``; ``check_lr_prediction`` runs two trainings to
-answer a question asked before running them.
+against ``nnlib.train``; ``check_lr_prediction`` runs two trainings with
+the learning-rate lab (``nnlib.lab.runs``) to answer a question asked
+before running them.
 """
 
 import copy
@@ -12,7 +13,6 @@ import functools
 import numpy as np
 
 from nnlib.data import article_data
-from nnlib.errors import TrainingDiverged
 from nnlib.exercises.cases import SEED
 from nnlib.exercises.compare import same
 from nnlib.exercises.grading import (
@@ -24,6 +24,7 @@ from nnlib.exercises.grading import (
     report,
     verdict,
 )
+from nnlib.lab.runs import LRResult, describe, run
 from nnlib.layer import Layer
 from nnlib.layers.linear import Linear
 from nnlib.model import Model, mlp
@@ -218,55 +219,31 @@ RATES, EPOCHS = (0.1, 10.0), 500
 
 
 @functools.cache
-def lr_runs() -> dict[float, dict]:
-    """The two runs the question is about: the article's network (one
+def lr_runs() -> dict[float, LRResult]:
+    """The two runs the question is about, as the learning-rate lab makes
+    them: ``nnlib.lab.runs.run(lr)``, the article's network (one
     Linear(2, 2), seeded) trained full-batch for 500 epochs with nnlib's
-    ``train``, at each rate: {lr: {"history": ..., "diverged_at": ...}}."""
-    x, labels = article_data()
-    runs = {}
-    for lr in RATES:
-        model = Model([Linear(2, 2, rng=SEED)])
-        try:
-            history = train(model, x, labels, lr=lr, epochs=EPOCHS)
-            runs[lr] = {"history": history, "diverged_at": None,
-                        "accuracy": model.accuracy(x, labels)}
-        except TrainingDiverged as error:
-            runs[lr] = {"history": error.history,
-                        "diverged_at": error.epoch, "accuracy": None}
-    return runs
+    ``train``, at each rate: {lr: LRResult}."""
+    return {lr: run(lr, EPOCHS, "article") for lr in RATES}
 
 
 def lr_truth() -> str:
     """What the runs show: "higher", "lower" or "diverges"."""
     small, large = (lr_runs()[lr] for lr in RATES)
-    if large["diverged_at"] is not None:
+    if large.diverged_at is not None:
         return "diverges"
-    return ("lower" if large["history"].loss[-1] < small["history"].loss[-1]
-            else "higher")
+    return "lower" if large.final_loss < small.final_loss else "higher"
 
 
 def _facts() -> list[str]:
-    """What the two runs did, one line each."""
-    x, _ = article_data()
-    lines = []
-    for lr, run in lr_runs().items():
-        history = run["history"]
-        if run["diverged_at"] is not None:
-            lines.append(f"  lr = {lr:g}: the numbers stopped being finite "
-                         f"at epoch {run['diverged_at']}")
-            continue
-        loss = history.loss
-        lines.append(f"  lr = {lr:g}: final loss {loss[-1]:.3g}, "
-                     f"{history.upward_steps} upward steps, highest loss "
-                     f"{loss.max():.3g} (epoch {int(loss.argmax()) + 1}), "
-                     f"accuracy {run['accuracy']:.0%}")
-    return lines
+    """What the two runs did, one line each (the lab's ``describe``)."""
+    return [f"  {describe(result)}" for result in lr_runs().values()]
 
 
 def _why(truth: str) -> str:
     """Why the runs came out as they did, from the data and the runs."""
     x, _ = article_data()
-    large = lr_runs()[RATES[1]]
+    small, large = (lr_runs()[lr] for lr in RATES)
     if truth == "diverges":
         return ("  why: the steps grew the numbers until they overflowed; "
                 "train stops when the loss is no longer finite.")
@@ -278,16 +255,24 @@ def _why(truth: str) -> str:
             f"lr * {largest:g} = {step:g}; in {EPOCHS} epochs a weight "
             f"can grow by at most {EPOCHS * step:g}, far from overflowing, "
             f"and the loss is computed stably. ")
-    if large["history"].upward_steps:
+    overshoots = large.history.upward_steps > 0
+    if overshoots:
         text += ("The large steps do overshoot (the loss jumps up at "
                  "times), ")
     if truth == "lower":
-        text += ("but the data " if large["history"].upward_steps
-                 else "The data ")
+        text += "but the data " if overshoots else "The data "
         text += ("are separable: once a line separates the "
                  "classes, the steps grow the weights along it, the "
                  "probabilities get more certain, and the loss heads to "
                  "0.")
+        if (large.margin is not None and small.margin is not None
+                and large.margin < small.margin):
+            text += (f" A lower loss is not a better boundary, though: "
+                     f"it was bought with larger weights (|W| "
+                     f"{large.weight_norm:.3g} against "
+                     f"{small.weight_norm:.3g}), and the boundary lies "
+                     f"closer to the points (margin {large.margin:.3g} "
+                     f"against {small.margin:.3g}).")
     else:
         text += "and at this rate the overshoots win."
     return text

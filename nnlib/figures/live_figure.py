@@ -28,7 +28,8 @@ class LiveTrainingFigure(TrainingFigure):
         """
         ax = self.boundary_ax
         legend = ax.get_legend()
-        shown = [self.boundary.image, *ax.collections, *ax.texts,
+        # lines too (e.g. a reference line): the shading must not hide them
+        shown = [self.boundary.image, *ax.collections, *ax.lines, *ax.texts,
                  *ax.spines.values()]
         shown.sort(key=lambda artist: artist.get_zorder())
         loss_artists = [self.loss_line, self.diverged_line,

@@ -34,10 +34,11 @@ def plot_loss(ax, history, *, title: str = "Training loss",
     where the legend goes once a curve has a label (None: no legend yet);
     ``line_options`` go to ``ax.plot``.
     """
+    if ax.get_yscale() != "log":  # set once: each set rescales the axes
+        ax.set(xscale="log", yscale="log")
     line, = ax.plot(*loss_points(history), label=label,
                     **{"linewidth": 1.8, **line_options})
-    ax.set(title=title, xscale="log", yscale="log", xlabel=EPOCH_LABEL,
-           ylabel=LOSS_LABEL)
+    ax.set(title=title, xlabel=EPOCH_LABEL, ylabel=LOSS_LABEL)
     # every curve drawn so far, from epoch 1 to the longest one's end
     ax.set_xlim(1, max(2, *(len(ln.get_xdata()) for ln in ax.lines)))
     log_axes(ax)

@@ -97,8 +97,12 @@ class TrainingFigure(Figure):
     def _show_loss(self, history, diverged_at, epochs, loss_ylim) -> None:
         ax = self.loss_ax
         self.loss_line.set_data(*loss_points(history))
+        if loss_ylim is None:
+            loss_ylim = loss_limits([history])
+        # a loss of 0 is drawn at LOSS_FLOOR: say so, if that is on the axis
+        zero_shown = (history <= 0).any() and loss_ylim[0] <= LOSS_FLOOR
         ax.set_ylabel(LOSS_LABEL + (f"; 0 drawn at {LOSS_FLOOR:.0e}"
-                                    if (history <= 0).any() else ""))
+                                    if zero_shown else ""))
         if epochs is None and diverged_at is not None:
             epochs = max(10, 2 * diverged_at)  # zoom in on the few epochs
         last = max(epochs or len(history), 2)
@@ -109,8 +113,6 @@ class TrainingFigure(Figure):
         self.diverged_line.set_visible(diverged_at is not None)
         self.diverged_text.set_visible(diverged_at is not None)
         ax.set_xlim(1, last)
-        if loss_ylim is None:
-            loss_ylim = loss_limits([history])
         set_loss_range(ax, *loss_ylim)
 
 

@@ -4,7 +4,8 @@ out.
 Both front ends use these: the live explorer (``nnlib.lab.explorer``) and
 the static slider (``nnlib.lab.slider``). ``draw(fig, result)`` shows one
 run on a ``TrainingFigure`` (in place when the data are the same as last
-time); ``plot_runs`` puts several runs' loss curves on
+time), with the widest-margin line as a reference where the data set has
+one; ``plot_runs`` puts several runs' loss curves on
 one axes, each labelled with its computed regime; ``rendered_png`` encodes
 a figure that has just been drawn.
 """
@@ -21,12 +22,13 @@ from nnlib.figures.loss_curve import (
     plot_loss,
     set_loss_range,
 )
-from nnlib.lab.runs import LRResult, describe_model, regime
+from nnlib.lab.runs import LRResult, describe_model, max_margin, regime
 
 # grid points per axis of the decision-boundary shading in the live
 # explorer (the static slider uses more: it is drawn once, at build time)
 RESOLUTION = 60
 DPI = 80  # the explorer's pixels per inch: 768 x 304 px
+REFERENCE_LABEL = "widest margin (linear SVM)"
 
 
 def new_figure(dpi: int = DPI) -> LiveTrainingFigure:
@@ -51,6 +53,28 @@ def draw(fig: LiveTrainingFigure, result: LRResult, *,
                  loss_title="Training loss per epoch",
                  resolution=resolution, epochs=result.epochs,
                  loss_ylim=loss_ylim)
+    _show_reference(fig, result.dataset)
+
+
+def _show_reference(fig: LiveTrainingFigure, dataset: str) -> None:
+    """Draw the widest-margin line of ``dataset`` (dashed, with a legend
+    entry) on the boundary panel, once per data set shown: the best
+    straight boundary, to judge the run's boundary by."""
+    ax = fig.boundary_ax
+    best = max_margin(dataset)
+    if best is None or any(line.get_label() == REFERENCE_LABEL
+                           for line in ax.lines):
+        return  # no reference, or drawn already on these axes
+    (w1, w2), c = best.w, best.c
+    # two points of the line w . x + c = 0
+    foot = -c * best.w / (best.w @ best.w)
+    line = ax.axline(foot, foot + (-w2, w1), color="black",
+                     linestyle="--", linewidth=1.2, label=REFERENCE_LABEL)
+    legend = ax.get_legend()
+    handles = [*legend.legend_handles, line]
+    names = [text.get_text() for text in legend.get_texts()]
+    ax.legend(handles, [*names, REFERENCE_LABEL], loc="best",
+              framealpha=1.0)
 
 
 def rendered_png(fig) -> bytes:
@@ -73,9 +97,10 @@ def plot_runs(ax, runs: dict[str, LRResult], *,
     run that diverged ends with a cross at its last finite loss.
     ``legend`` is a matplotlib location, or "outside" (right of the axes).
     """
+    # log axes first, and no autoscaling: its margins overflow near 1e308;
+    # the range is set from every run, once they are drawn
+    ax.set(xscale="log", yscale="log")
     for name, result in runs.items():
-        # no autoscaling: its margins overflow near 1e308; the range is
-        # set below, from every run
         line = plot_loss(ax, result.history, title=title, legend=None,
                          label=f"{name}: {regime(result)}", linewidth=1.6,
                          scalex=False, scaley=False)

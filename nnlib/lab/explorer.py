@@ -29,7 +29,9 @@ from nnlib.lab.runs import (
 )
 from nnlib.layers.activations import ACTIVATIONS
 
-LR_MIN, LR_MAX = 1e-3, 1e2  # the learning-rate slider's range
+# the learning-rate slider's range: at its top some settings diverge (the
+# moons with 16 ReLU units from about 2000, see FAILING_LRS)
+LR_MIN, LR_MAX = 1e-3, 1e4
 HIDDEN_MAX = 64  # the largest width the "hidden units" slider offers
 ACTIVATION_NAMES = tuple(ACTIVATIONS)  # "relu", "tanh", "sigmoid"
 
@@ -60,7 +62,8 @@ class LearningRateExplorer:
 
     Display it as the last expression of a cell. Every change retrains and
     redraws the same figure; the latest ``LRResult`` is in ``.result``, its
-    description (with the regime the run shows) above the picture.
+    description (``describe``: the regime the run shows and the measures
+    that show it, dead units included) above the picture.
     Choosing another data set also sets the hidden units to that data
     set's default (``default_hidden``). It needs a running Python kernel.
     """

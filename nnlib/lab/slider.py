@@ -71,14 +71,18 @@ def _caption_script(label_id: str, labels: list[str], anim_id: str) -> str:
 
 def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
                  dataset: str = "article", dpi: int = 80,
-                 resolution: int = 100, interval: int = 1200):
+                 resolution: int = 100, interval: int = 1200,
+                 loss_ylim: tuple[float, float] | None = None):
     """One frame per learning rate: decision boundary and loss curve, as a
     browser slider.
 
-    Every frame's caption says its learning rate and what the run shows
-    (its regime, final loss, upward steps, accuracy); all frames share one
-    loss range so they compare. Returns an ``IPython.display.HTML``;
-    ``.data`` is the HTML text.
+    Every frame's caption says its learning rate, what the run shows (its
+    regime) and the measures that show it (``describe``: final loss,
+    upward steps, accuracy, margin and |W| or dead units); all frames share
+    one loss range so they compare: ``loss_ylim``, or by default one that
+    holds every run's losses. (A narrower range spreads out the curves
+    that matter; a loss outside it leaves the panel at its edge.) Returns an
+    ``IPython.display.HTML``; ``.data`` is the HTML text.
     """
     # imported here: nnlib itself needs no IPython
     from IPython.display import HTML
@@ -87,7 +91,8 @@ def lr_animation(lrs=DEFAULT_LRS, *, epochs: int = DEFAULT_EPOCHS,
     if not lrs:
         raise ValueError("lrs must hold at least one learning rate")
     results = [run(lr, epochs, dataset) for lr in lrs]
-    loss_ylim = loss_limits([r.history for r in results])
+    if loss_ylim is None:
+        loss_ylim = loss_limits([r.history for r in results])
     fig = new_figure(dpi=dpi)
 
     def frame(i):

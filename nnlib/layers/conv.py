@@ -82,6 +82,7 @@ class Conv2d(Layer):
     """
 
     param_names = ("w", "b")
+    decay_names = ("w",)  # weight decay shrinks the weights, not the biases
     input_axes = IMAGES
 
     def __init__(self, in_channels: int, out_channels: int,

@@ -16,6 +16,7 @@ class Linear(Layer):
     """
 
     param_names = ("w", "b")
+    decay_names = ("w",)  # weight decay shrinks the weights, not the biases
 
     def __init__(self, in_features: int, out_features: int, *, rng=None,
                  init: str = "xavier", dtype=np.float64):

@@ -82,7 +82,8 @@ def new_offline_page(browser, site, viewport=DESKTOP):
     """A page that can reach only the local server: (context, page, blocked, errors).
 
     `blocked` collects the URLs it tried to load from elsewhere, `errors` every
-    uncaught JavaScript exception: a test passes only with both empty.
+    uncaught JavaScript exception and every message logged with console.error: a test
+    passes only with both empty.
     """
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
@@ -97,6 +98,8 @@ def new_offline_page(browser, site, viewport=DESKTOP):
 
     page.route("**/*", only_local)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(f"console.error: {message.text}")
+            if message.type == "error" else None)
     return context, page, blocked, errors
 
 
@@ -349,6 +352,15 @@ def test_figures_are_sharp_at_the_size_shown(desktop_layout):
     assert n_figures >= len(CHAPTERS), f"only {n_figures} figures in the whole book"
     assert not problems, "figures not sharp at the size shown (want x1 to x3):\n" + \
         "\n".join(problems)
+
+
+def test_console_errors_are_caught(browser, site):
+    """The error list the page tests assert empty does see console.error (the theme's
+    "Got invalid theme mode" was one, on a reader's first visit)."""
+    context, page, _, errors = new_offline_page(browser, site)
+    page.set_content("<script>console.error('a logged error')</script>")
+    context.close()
+    assert errors == ["console.error: a logged error"]
 
 
 def test_no_page_throws_a_javascript_error(desktop_layout):

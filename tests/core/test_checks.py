@@ -115,3 +115,13 @@ def test_backward_after_a_failed_forward_is_a_call_order_error():
         loss.forward(np.zeros((2, 2)), np.array([0, 5]))
     with pytest.raises(CallOrderError, match=r"(backward|jacobian)\(\) called before forward\(\)"):
         loss.backward()
+
+
+@pytest.mark.parametrize("dtype", [float, int])
+def test_one_hot_labels_suggest_argmax(dtype):
+    """One-hot rows are told to use labels.argmax(axis=1), not astype(int), which would
+    only lead to a second error about the shape."""
+    one_hot_rows = np.eye(2, dtype=dtype)[[0, 1, 1]]
+    with pytest.raises((TypeError, ValueError), match=r"labels\.argmax\(axis=1\)") as caught:
+        SoftmaxCrossEntropy().forward(np.zeros((3, 2)), one_hot_rows)
+    assert "astype(int)" not in str(caught.value)

@@ -136,6 +136,11 @@ def test_he_initialisation_seeded_and_biases_zero():
     assert abs(xavier.w.std() / np.sqrt(2 / (16 * 9 + 64 * 9)) - 1) < 0.05
 
 
+def test_weight_decay_shrinks_the_filters_not_the_biases():
+    decays = {param.name: param.decays for param in Conv2d(1, 2, 3).parameters()}
+    assert decays == {"w": True, "b": False}
+
+
 def test_repr():
     assert repr(Conv2d(1, 16, 3, padding=1)) == "Conv2d(1, 16, 3, padding=1)"
     assert repr(Conv2d(2, 4, 5, stride=2)) == "Conv2d(2, 4, 5, stride=2)"

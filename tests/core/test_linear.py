@@ -1,6 +1,5 @@
 """nnlib.layers.linear: Linear's gradients and its argument checks."""
 
-import numpy as np
 import pytest
 
 from nnlib import (
@@ -9,11 +8,6 @@ from nnlib import (
 )
 
 TOLERANCE = 1e-7
-
-
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
 
 
 def test_linear_gradients(rng):

@@ -13,11 +13,6 @@ from nnlib import (
 TOLERANCE = 1e-7
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
-
-
 def test_cross_entropy_gradient(rng):
     probs = rng.uniform(0.1, 1.0, size=(6, 3))
     probs /= probs.sum(axis=1, keepdims=True)

@@ -1,7 +1,6 @@
 """nnlib.layers.softmax: the layer's gradient, its Jacobian, its stability."""
 
 import numpy as np
-import pytest
 
 from nnlib import (
     Softmax,
@@ -9,11 +8,6 @@ from nnlib import (
 )
 
 TOLERANCE = 1e-7
-
-
-@pytest.fixture
-def rng():
-    return np.random.default_rng(0)
 
 
 def test_softmax_gradient(rng):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from nnlib import (
+    SGD,
     History,
     Linear,
     Model,
@@ -135,3 +136,21 @@ def test_non_finite_data_is_bad_data_not_divergence():
     with pytest.raises(ValueError, match=r"x must be finite; got nan at index \(3, 1\)") as caught:
         train(Model([Linear(2, 2)]), x, labels)
     assert not isinstance(caught.value, TrainingDiverged)
+
+
+def test_lr_and_optimizer_together_are_refused():
+    """train(..., optimizer=SGD(0.1), lr=5) used to ignore lr without a word."""
+    x, labels = nn_data.article_data()
+    with pytest.raises(ValueError, match="pass lr or optimizer, not both"):
+        train(Model([Linear(2, 2, rng=0)]), x, labels, optimizer=SGD(0.1), lr=5, epochs=1)
+
+
+def test_negative_labels_are_named_without_a_fake_upper_bound():
+    x, labels = nn_data.article_data()
+    bad = labels.copy()
+    bad[3] = -1
+    with pytest.raises(ValueError) as caught:
+        train(Model([Linear(2, 2, rng=0)]), x, bad, epochs=1)
+    message = str(caught.value)
+    assert "integers >= 0; got -1 at index 3" in message
+    assert str(np.iinfo(np.int64).max) not in message

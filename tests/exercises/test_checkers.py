@@ -210,6 +210,23 @@ def linear_updates_w(x, w, grad):
     return dx, dw, db
 
 
+def transposed(x, w, grad):  # Z = X W^T + b, W of shape (C, D)
+    return grad @ w, grad.T @ x, grad.sum(axis=0)
+
+
+def transposed_loops(x, w, grad):
+    batch, n_in = x.shape
+    n_out = w.shape[0]
+    dx, dw, db = np.zeros((batch, n_in)), np.zeros((n_out, n_in)), np.zeros(n_out)
+    for n in range(batch):
+        for k in range(n_out):
+            for i in range(n_in):
+                dx[n, i] += grad[n, k] * w[k, i]
+                dw[k, i] += grad[n, k] * x[n, i]
+            db[k] += grad[n, k]
+    return dx, dw, db
+
+
 def relu_backward_copy(x, grad):
     out = grad.copy()
     out[x <= 0] = 0
@@ -337,6 +354,14 @@ RIGHT = [
     (ex.check_linear_backward, lambda x, w, g: (np.tensordot(g, w, axes=(1, 1)),
                                                 np.tensordot(x, g, axes=(0, 0)),
                                                 np.einsum("ac->c", g))),
+    (ex.check_transposed_linear_backward, transposed),
+    (ex.check_transposed_linear_backward, transposed_loops),
+    (ex.check_transposed_linear_backward, float32(transposed)),
+    (ex.check_transposed_linear_backward, lambda x, w, g: ((w.T @ g.T).T, (x.T @ g).T,
+                                                           np.einsum("nk->k", g))),
+    (ex.check_transposed_linear_backward, lambda x, w, g: (np.einsum("nk,ki->ni", g, w),
+                                                           np.einsum("nk,ni->ki", g, x),
+                                                           g.sum(axis=0))),
     (ex.check_relu_backward, lambda x, grad: grad * (x > 0)),
     (ex.check_relu_backward, lambda x, grad: np.where(x > 0, grad, 0.0)),
     (ex.check_relu_backward, relu_backward_copy),
@@ -458,6 +483,22 @@ WRONG = [
     (ex.check_linear_backward, lambda x, w, g: (g @ w.T, None, None), "dw and db are still None"),
     (ex.check_linear_backward, lambda x, w, g: (g @ w.T, x.T @ g), "got 2 values"),
     (ex.check_linear_backward, linear_updates_w, "changed its input `w` in place"),
+    # Linear backward with W stored as (C, D): Z = X W^T + b
+    (ex.check_transposed_linear_backward, lambda x, w, g: (g @ w, x.T @ g, g.sum(axis=0)),
+     "dw is X^T G, the weight gradient of Z = XW"),
+    (ex.check_transposed_linear_backward, lambda x, w, g: (g @ w.T, g.T @ x, g.sum(axis=0)),
+     "hint: here w has shape (C, D)"),
+    (ex.check_transposed_linear_backward, linear, "hint: here w has shape (C, D)"),
+    (ex.check_transposed_linear_backward, lambda x, w, g: (g.T @ x, g @ w, g.sum(axis=0)),
+     "swapped"),
+    (ex.check_transposed_linear_backward, lambda x, w, g: (g @ w, g.T @ x / len(x),
+                                                           g.sum(axis=0)),
+     "dw is divided by the batch"),
+    (ex.check_transposed_linear_backward, lambda x, w, g: (g @ w, g.T @ x, g), "db is not summed"),
+    (ex.check_transposed_linear_backward, lambda x, w, g: (g @ w, g.T @ x, g.mean(axis=0)),
+     "db is averaged"),
+    (ex.check_transposed_linear_backward, lambda x, w, g: (g @ w, g.T @ x, g.sum(axis=1)),
+     "summed over axis 1"),
     # ReLU backward
     (ex.check_relu_backward, lambda x, grad: grad, "grad passes through unchanged"),
     (ex.check_relu_backward, lambda x, grad: grad * np.maximum(x, 0), "the output max(x, 0)"),
@@ -540,6 +581,19 @@ def test_linear_messages_use_the_books_shapes():
     message = check(ex.check_linear_backward,
                     lambda x, w, g: (g @ w.T, x.T @ g, g))[1]
     assert "shape (C,)" in message
+
+
+def test_transposed_linear_messages_derive_the_right_formula():
+    message = check(ex.check_transposed_linear_backward,
+                    lambda x, w, g: (g @ w, x.T @ g, g.sum(axis=0)))[1]
+    assert "dw = grad.T @ x" in message and "shape (C, D) like w" in message
+    # on a square case the chapter's dx = G W^T computes, and is named
+    square = ex.layers._transposed_linear_exercise().cases[4]
+    x, w, g = (np.asarray(a, np.float64) for a in square.args)
+    got = {"dx": g @ w.T, "dw": g.T @ x, "db": g.sum(axis=0)}
+    named = [m.description for m in ex.layers._transposed_linear_exercise().mistakes
+             if m.applies(square, got)]
+    assert named and "dx = grad @ w, (B, C) @ (C, D) -> (B, D)" in named[0]
 
 
 def test_softmax_hints_name_the_logits():

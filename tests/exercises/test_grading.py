@@ -21,11 +21,14 @@ CHECKERS = [ex.check_one_hot, ex.check_softmax, ex.check_softmax_jacobian,
             ex.check_cross_entropy_backward, ex.check_fused_gradient,
             ex.check_linear_backward, ex.check_relu_backward, ex.check_training_loop,
             ex.check_softmax_backward, ex.check_bce_gradient, ex.check_minibatch_batches,
+            ex.check_transposed_linear_backward, ex.check_batchnorm_backward,
             ex.check_im2col]
 # the checkers whose answer is one array (the others: a tuple, a history, batches)
 ARRAY_CHECKERS = [c for c in CHECKERS
                   if c not in (ex.check_linear_backward, ex.check_training_loop,
-                               ex.check_minibatch_batches)]
+                               ex.check_minibatch_batches,
+                               ex.check_transposed_linear_backward,
+                               ex.check_batchnorm_backward)]
 
 
 # --- CheckResult --------------------------------------------------------------------------
@@ -63,6 +66,7 @@ def test_every_checker_name_is_importable():
         check_softmax_backward,
         check_softmax_jacobian,
         check_training_loop,
+        check_transposed_linear_backward,
     )
 
 
@@ -241,10 +245,15 @@ def ex_softmax(x):
 
 # --- Inputs changed in place --------------------------------------------------------------
 
-@pytest.mark.parametrize("checker", ARRAY_CHECKERS + [ex.check_linear_backward])
+TUPLE_ANSWERS = {ex.check_linear_backward: lambda x, w, grad: (grad @ w.T, x.T @ grad,
+                                                              grad.sum(axis=0)),
+                 ex.check_transposed_linear_backward: lambda x, w, grad: (grad @ w, grad.T @ x,
+                                                                          grad.sum(axis=0))}
+
+
+@pytest.mark.parametrize("checker", ARRAY_CHECKERS + list(TUPLE_ANSWERS))
 def test_changing_any_input_in_place_fails_by_name(checker):
-    right = right_answer(checker) if checker in ARRAY_CHECKERS else (
-        lambda x, w, grad: (grad @ w.T, x.T @ grad, grad.sum(axis=0)))
+    right = right_answer(checker) if checker in ARRAY_CHECKERS else TUPLE_ANSWERS[checker]
 
     def scribbles(*args):
         result = right(*args)

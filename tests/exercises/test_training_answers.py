@@ -12,6 +12,8 @@ import pytest
 from nnlib import SGD, train
 from nnlib import exercises as ex
 from nnlib.exercises import training
+from nnlib.lab.runs import describe
+from nnlib.lab.runs import run as lab_run
 
 from checker_helpers import assert_accepts, assert_rejects, check
 
@@ -269,18 +271,26 @@ def test_a_loop_on_the_last_layer_fails_on_the_hidden_layer_case():
 def test_lr_prediction_runs_the_trainings_to_find_the_truth():
     runs = training.lr_runs()
     assert set(runs) == {0.1, 10.0}
-    small, large = runs[0.1]["history"].loss, runs[10.0]["history"].loss
-    assert training.lr_truth() == ("lower" if large[-1] < small[-1] else "higher")
+    for lr, result in runs.items():  # the lab's run, not a copy of it
+        np.testing.assert_array_equal(result.history, lab_run(lr).history)
+    small, large = runs[0.1].final_loss, runs[10.0].final_loss
+    assert training.lr_truth() == ("lower" if large < small else "higher")
 
 
 def test_lr_prediction_right_answer_says_what_the_runs_show():
     truth = training.lr_truth()
     passed, message = check(ex.check_lr_prediction, truth)
     assert passed and message.startswith("✓ right")
-    large = training.lr_runs()[10.0]["history"]
-    assert f"{large.loss[-1]:.3g}" in message
-    assert f"{large.upward_steps} upward steps" in message
-    assert "X^T (P - Y) / B is bounded" in message
+    small, large = training.lr_runs()[0.1], training.lr_runs()[10.0]
+    flat = " ".join(message.split())  # the report wraps its lines
+    for result in (small, large):  # the lab's own description of each run
+        assert " ".join(describe(result).split()) in flat
+    assert f"{large.history.upward_steps} upward steps" in flat
+    assert "X^T (P - Y) / B is bounded" in flat
+    # the price of the lower loss: larger weights, a narrower margin
+    assert large.margin < small.margin and large.weight_norm > small.weight_norm
+    assert "A lower loss is not a better boundary" in flat
+    assert f"margin {large.margin:.3g} against {small.margin:.3g}" in flat
 
 
 @pytest.mark.parametrize("answer, phrase", [

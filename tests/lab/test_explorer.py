@@ -128,3 +128,61 @@ def test_live_explorer_retrains_and_hides_the_activation_without_hidden_units():
     explorer.dataset.value = "circles"
     assert explorer.result.dataset == "circles" and explorer.result.epochs == 100
     assert explorer.hidden.value == 16 and explorer.activation.layout.display != "none"
+
+
+# --- Every control at its extremes: a drawing, never a traceback ---------------------------
+
+EPOCHS_MIN, EPOCHS_MAX = 10, 2000  # the epochs slider's range
+
+
+def _settings():
+    for dataset in DATASET_NAMES:
+        for hidden, activation in [(0, "relu"), *((explorer.HIDDEN_MAX, a)
+                                                  for a in explorer.ACTIVATION_NAMES)]:
+            for lr in (LR_MIN, LR_MAX):
+                yield dataset, hidden, activation, lr
+
+
+@pytest.mark.parametrize("dataset, hidden, activation, lr", list(_settings()))
+def test_update_draws_at_the_extremes_of_every_control(dataset, hidden, activation, lr):
+    fig = new_figure()
+    result = update(lr, EPOCHS_MIN, dataset, fig, hidden=hidden, activation=activation)
+    assert rendered_png(fig).startswith(b"\x89PNG")
+    assert result.regime in runs.REGIMES
+    if hidden and activation == "relu" and result.diverged_at is None:
+        assert f"of {hidden} ReLU units dead" in runs.describe(result)
+
+
+@pytest.mark.parametrize("dataset", DATASET_NAMES)
+def test_update_draws_at_the_most_epochs_and_both_rates(dataset):
+    fig = new_figure()
+    for lr in (LR_MIN, LR_MAX):
+        for hidden in (0, explorer.HIDDEN_MAX):
+            result = update(lr, EPOCHS_MAX, dataset, fig, hidden=hidden)
+            assert rendered_png(fig).startswith(b"\x89PNG")
+            assert result.epochs == EPOCHS_MAX
+
+
+def test_the_epochs_slider_has_the_tested_range():
+    live = LearningRateExplorer(lr=0.1, epochs=20)
+    assert (live.epochs.min, live.epochs.max) == (EPOCHS_MIN, EPOCHS_MAX)
+    assert live.hidden.min == 0 and live.hidden.max == explorer.HIDDEN_MAX
+
+
+def test_the_rate_range_reaches_a_divergence_and_it_is_drawn():
+    fig = new_figure()
+    result = update(LR_MAX, 500, "moons", fig)  # the default 16 ReLU units
+    assert result.regime == runs.DIVERGES and result.diverged_at is not None
+    assert f"not finite at epoch {result.diverged_at}" in figure_texts(fig)
+
+
+def test_the_caption_counts_dead_units_whenever_there_is_a_hidden_relu_layer():
+    live = LearningRateExplorer(lr=10.0, epochs=500, dataset="moons")
+    (dead, units), = live.result.dead
+    assert 0 < dead < units  # the reader's example: moons at lr = 10
+    assert f"{dead} of {units} ReLU units dead" in live.caption.value
+    assert "oscillates" in live.caption.value
+    live.hidden.value = 0  # no hidden layer: the margin instead
+    assert "dead" not in live.caption.value and "margin" in live.caption.value
+    live.hidden.value, live.activation.value = 8, "tanh"  # no ReLU: nothing dies
+    assert "dead" not in live.caption.value

@@ -12,14 +12,19 @@ from nnlib.lab.runs import (
     CONVERGES,
     DATASET_NAMES,
     DIVERGES,
+    FAILING_LRS,
     OSCILLATES,
     OVERSHOOTS,
+    REGIMES,
     RELUS_DEAD,
     TOO_SMALL,
     LRResult,
     describe,
+    held_out,
     load,
     make_model,
+    max_margin,
+    percent,
     regime,
     run,
 )
@@ -123,3 +128,63 @@ def test_every_data_set_has_a_model_that_fits_it(dataset):
 def test_unknown_data_set_is_reported():
     with pytest.raises(ValueError, match="dataset must be one of"):
         update(0.1, 10, "iris")
+
+
+# --- What a large rate costs on the article's data: the margin and |W| ----------------------
+
+@pytest.mark.parametrize("lr, margin, norm", [  # the reader's measurements (issue 16)
+    (0.1, 1.04, 1.0), (1.0, 1.26, 2.2), (10.0, 0.70, 9.5), (100.0, 0.19, 164)])
+def test_margin_and_weight_norm_of_the_article_network(lr, margin, norm):
+    result = run(lr)
+    assert result.margin == pytest.approx(margin, abs=0.01)
+    assert result.weight_norm == pytest.approx(norm, rel=0.05)
+    assert result.weight_norm == pytest.approx(np.linalg.norm(result.model.layers[0].w))
+    assert f"margin {result.margin:.3g} (widest possible 1.41)" in describe(result)
+    assert f"|W| {result.weight_norm:.3g}" in describe(result)
+
+
+def test_the_widest_margin_is_the_linear_svms():
+    best = max_margin("article")
+    assert best.margin == pytest.approx(np.sqrt(2))  # the line x1 + x2 = 7
+    np.testing.assert_allclose(best.w / best.w[0], [1, 1])
+    assert best.c / best.w[0] == pytest.approx(-7)
+    assert max_margin("moons") is None
+    assert all(run(lr).margin < best.margin for lr in (0.1, 1.0, 10.0, 100.0))
+
+
+def test_linear_margin_is_the_distance_to_the_boundary():
+    x, labels = data.article_data()
+    result = run(1.0)
+    w, b = result.model.layers[0].w, result.model.layers[0].b
+    normal, offset = w[:, 1] - w[:, 0], b[1] - b[0]
+    # the distance of each point to the line z_1 = z_0, by projecting it onto the line
+    foot = x - ((x @ normal + offset) / (normal @ normal))[:, None] * normal
+    distance = np.linalg.norm(x - foot, axis=1)
+    assert np.allclose(foot @ normal + offset, 0)
+    assert result.margin == pytest.approx(distance.min())
+    # a point on the wrong side makes the margin negative
+    assert run(0.001).accuracy < 1 and run(0.001).margin < 0
+    assert "points on the wrong side" in describe(run(0.001))
+    assert run(1.0, dataset="moons").margin is None  # hidden layers: no margin
+
+
+def test_held_out_points_come_from_the_same_recipe():
+    x, labels = held_out("moons")
+    np.testing.assert_array_equal(x, data.make_moons(seed=1)[0])
+    assert held_out("article") is None and run(0.1).held_out_accuracy is None
+    result = run(1.0, dataset="moons")
+    assert result.held_out_accuracy == result.model.accuracy(x, labels)
+    assert f"(held-out points {percent(result.held_out_accuracy)})" in describe(result)
+    assert percent(0.995) == "99.5%" and percent(1.0) == "100%" and percent(0.5) == "50%"
+
+
+def test_the_failing_slider_shows_every_regime_on_the_moons():
+    shown = {lr: run(lr, dataset="moons") for lr in FAILING_LRS}
+    assert [r.regime for r in shown.values()] == [
+        TOO_SMALL, CONVERGES, CONVERGES, OVERSHOOTS, OSCILLATES, OSCILLATES,
+        "does not converge", RELUS_DEAD, DIVERGES]
+    assert set(r.regime for r in shown.values()) == set(REGIMES)
+    for result in shown.values():
+        if result.diverged_at is None:
+            (dead, units), = result.dead
+            assert f"{dead} of {units} ReLU units dead" in describe(result)
