@@ -11,8 +11,9 @@ Items: 1 Linear vs raw BLAS, 2 MLP training step vs hand-written NumPy (and vs
 einops.einsum), 3 the article's training vs a minimal loop, 4 Softmax backward vs the
 explicit Jacobian, 5 one learning-rate slider move vs the retraining alone, 6 one epoch
 of mini-batch training on the digits vs scikit-learn, 7 the book: the digits chapter
-executed alone, and a clean build of the whole book, 8 Conv2d forward + backward vs
-PyTorch's conv2d (skipped without PyTorch) and vs chapter 11's loops.
+executed alone, and a clean build of both editions against the English edition alone,
+8 Conv2d forward + backward vs PyTorch's conv2d (skipped without PyTorch) and vs
+chapter 11's loops.
 
 Timings depend on the machine and on what else runs on it; the ratios travel better.
 By default every timing is processor time (``time.process_time``) with BLAS on one

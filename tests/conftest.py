@@ -1,20 +1,24 @@
 """Shared fixtures: the book is built once per test session and reused."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import build_books  # tools/, on pytest's pythonpath (pyproject.toml)
+
 ROOT = Path(__file__).resolve().parents[1]
 # The jupyter-book command, run with this interpreter (the package has no __main__).
 JUPYTER_BOOK = "from jupyter_book.cli.main import main; main()"
-# The flags of the README's build command (tests/test_rebuild.py checks that they are):
+# The flags of the README's build command, tools/build_books.py, for both editions:
 # --all re-reads, so re-executes, every notebook even when no page changed (after an
 # nnlib edit, say); -W -n --keep-going make any warning fail the build, after all of
 # them are reported.
-BUILD_FLAGS = ["--all", "-W", "-n", "--keep-going"]
+BUILD_FLAGS = build_books.FLAGS
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+CHINESE_NOTEBOOKS = sorted((ROOT / "zh" / "book").glob("*.ipynb"))
 
 
 def build_book(source: Path, out: Path | None = None, env: dict | None = None):
@@ -38,13 +42,19 @@ def rng():
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """Build the whole book from scratch with warnings as errors; return the HTML folder.
+    """Build both editions from scratch with the README's command, warnings as errors;
+    return the HTML folder (the Chinese edition is its zh/ folder).
 
     The build executes every notebook (execute_notebooks: force, and --all), so a
     failing cell fails this fixture and every test that uses it.
     """
+    reuse = os.environ.get("NNLIB_BUILT_BOOK")  # a developer's existing build, to re-test
+    if reuse:
+        return Path(reuse)
     out = tmp_path_factory.mktemp("book")
-    result = build_book(ROOT, out)
+    command = [sys.executable, str(ROOT / "tools" / "build_books.py"), "--path-output",
+               str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
         pytest.fail(f"book build failed (exit {result.returncode}):\n"
                     f"{result.stdout[-8000:]}\n{result.stderr[-8000:]}")

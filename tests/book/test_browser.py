@@ -1,7 +1,9 @@
 """The rendered book works in a real browser with no network: maths is typeset by the
 bundled MathJax, the learning-rate slider of chapter 6 changes the picture, no page
-throws a JavaScript error, nothing is wider than its column at 1280 px, prose reads
-at phone width, and figures are sharp at the size shown.
+throws a JavaScript error or logs one, nothing is wider than its column at 1280 px,
+prose reads at phone width, and figures are sharp at the size shown. All of it holds
+for the Chinese edition too, whose every page links to its English twin and back,
+and whose search finds 交叉熵.
 
 Chromium (Debian's /usr/bin/chromium) is driven by Python Playwright. Every request
 that does not go to the local server is aborted and recorded; none may be needed.
@@ -23,6 +25,8 @@ pytestmark = pytest.mark.browser
 
 CHAPTERS = [notebook.stem for notebook in NOTEBOOKS]
 PAGES = ["intro", *CHAPTERS]
+# every page of both editions, as paths under the site root
+PATHS = [f"book/{name}" for name in PAGES] + [f"zh/book/{name}" for name in PAGES]
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--no-first-run", "--disable-default-apps", "--disable-sync"]
@@ -136,10 +140,11 @@ def test_maths_is_typeset_offline(offline_page, site):
     assert not blocked, f"the page tried to load from the network: {blocked}"
 
 
-@pytest.mark.parametrize("chapter", PAGES)
-def test_every_chapter_renders_offline(offline_page, site, chapter):
+@pytest.mark.parametrize("path", PATHS)
+def test_every_chapter_renders_offline(offline_page, site, path):
     page, blocked, errors = offline_page
-    open_chapter(page, site, chapter)
+    response = page.goto(f"{site}/{path}.html", wait_until="load")
+    assert response is not None and response.ok, f"{path}.html did not load"
     n_math, n_typeset = typeset_counts(page)
     assert n_typeset >= n_math, f"only {n_typeset} of {n_math} formulas were typeset"
     assert not errors, f"JavaScript errors: {errors}"
@@ -288,11 +293,12 @@ FIGURES_JS = """() => [...document.querySelectorAll('article.bd-article img')]
                   natural: img.naturalWidth, shown: img.getBoundingClientRect().width}))"""
 
 
-def settled(page, site, name):
-    """Open a page and wait until it looks final: maths typeset, fonts and images loaded,
-    every collapsed code cell (<details>) opened, since a reader can open it."""
-    response = page.goto(f"{site}/book/{name}.html", wait_until="load")
-    assert response is not None and response.ok, f"{name}.html did not load"
+def settled(page, site, path):
+    """Open a page (e.g. "book/05_linear") and wait until it looks final: maths
+    typeset, fonts and images loaded, every collapsed code cell (<details>) opened,
+    since a reader can open it."""
+    response = page.goto(f"{site}/{path}.html", wait_until="load")
+    assert response is not None and response.ok, f"{path}.html did not load"
     if page.locator("script[src*='mathjax']").count():
         typeset_counts(page)
     page.evaluate("""async () => {
@@ -306,14 +312,17 @@ def settled(page, site, name):
 
 @pytest.fixture(scope="module")
 def desktop_layout(browser, site):
-    """{page: (overflowing blocks, wrapped lines, figures, JS errors)} at 1280x900."""
+    """{path: (overflowing blocks, wrapped lines, figures, JS errors, language-switch
+    URL)} at 1280x900, for every page of both editions."""
     context, page, blocked, errors = new_offline_page(browser, site, DESKTOP)
     layout = {}
-    for name in PAGES:
+    for path in PATHS:
         errors.clear()
-        settled(page, site, name)
-        layout[name] = (page.evaluate(OVERFLOWS_JS, BLOCKS), page.evaluate(WRAPPED_JS),
-                        page.evaluate(FIGURES_JS), list(errors))
+        settled(page, site, path)
+        switch = page.evaluate("() => { const a = document.querySelector("
+                               "'.language-switch a'); return a ? a.href : null; }")
+        layout[path] = (page.evaluate(OVERFLOWS_JS, BLOCKS), page.evaluate(WRAPPED_JS),
+                        page.evaluate(FIGURES_JS), list(errors), switch)
     context.close()
     assert not blocked, f"the pages tried to load from the network: {blocked}"
     return layout
@@ -324,7 +333,7 @@ def test_nothing_overflows_its_column_at_1280px(desktop_layout):
     of the article column in a 1280 px window. The failure message is the list to fix,
     page by page; what CSS could fix is fixed in _static/layout.css."""
     report, wrapped = [], []
-    for name, (overflows, wraps, _, _) in desktop_layout.items():
+    for name, (overflows, wraps, *_) in desktop_layout.items():
         report += [f"{name}: <{o['tag']}> content {o['content']} px in a {o['box']} px box, "
                    f"column {o['column']} px: {o['text']!r}" for o in overflows]
         wrapped += [f"{name}: {w['chars']} characters: {w['line']!r}" for w in wraps]
@@ -340,7 +349,7 @@ def test_figures_are_sharp_at_the_size_shown(desktop_layout):
     """A figure shown wider than its file is blurred by the browser; one more than three
     times wider than shown is a heavy page for nothing (book/matplotlibrc sets the dpi)."""
     problems, n_figures = [], 0
-    for name, (_, _, figures, _) in desktop_layout.items():
+    for name, (_, _, figures, *_) in desktop_layout.items():
         for figure in figures:
             n_figures += 1
             ratio = figure["natural"] / figure["shown"] if figure["shown"] else 0
@@ -364,7 +373,7 @@ def test_console_errors_are_caught(browser, site):
 
 
 def test_no_page_throws_a_javascript_error(desktop_layout):
-    thrown = {name: errors for name, (_, _, _, errors) in desktop_layout.items() if errors}
+    thrown = {name: errors for name, (_, _, _, errors, _) in desktop_layout.items() if errors}
     assert not thrown, f"JavaScript errors: {thrown}"
 
 
@@ -374,7 +383,7 @@ def test_prose_reads_at_phone_width(browser, site):
     a phone cannot show an 80-column line or a long equation whole."""
     context, page, blocked, errors = new_offline_page(browser, site, PHONE)
     problems = []
-    for name in PAGES:
+    for name in PATHS:
         settled(page, site, name)
         result = page.evaluate(PHONE_JS)
         if result["page"] > result["screen"]:
@@ -384,5 +393,40 @@ def test_prose_reads_at_phone_width(browser, site):
                      for p in result["prose"]]
     context.close()
     assert not problems, "not readable at phone width:\n" + "\n".join(problems)
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not blocked, f"the pages tried to load from the network: {blocked}"
+
+
+# --- The two editions ----------------------------------------------------------------------
+
+def test_every_page_links_to_its_twin_in_the_other_edition(desktop_layout, site):
+    wrong = {}
+    for path, (*_, switch) in desktop_layout.items():
+        twin = path.removeprefix("zh/") if path.startswith("zh/") else f"zh/{path}"
+        if switch != f"{site}/{twin}.html":
+            wrong[path] = switch
+    assert not wrong, f"language links that do not lead to the twin page: {wrong}"
+
+
+def test_the_language_switch_can_be_followed_both_ways(offline_page, site):
+    page, blocked, errors = offline_page
+    settled(page, site, "book/05_linear")
+    page.locator(".language-switch a").click()
+    page.wait_for_url(f"{site}/zh/book/05_linear.html")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.locator(".language-switch a").click()
+    page.wait_for_url(f"{site}/book/05_linear.html")
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not blocked, f"the pages tried to load from the network: {blocked}"
+
+
+def test_searching_the_chinese_book_finds_cross_entropy(offline_page, site):
+    page, blocked, errors = offline_page
+    page.goto(f"{site}/zh/search.html?q=交叉熵", wait_until="load")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(state="attached", timeout=30_000)
+    found = {link.split("#")[0].split("/")[-1] for link in
+             (results.nth(i).get_attribute("href") for i in range(results.count()))}
+    assert {"02_softmax_cross_entropy.html", "03_cross_entropy.html"} <= found, found
     assert not errors, f"JavaScript errors: {errors}"
     assert not blocked, f"the pages tried to load from the network: {blocked}"

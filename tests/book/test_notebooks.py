@@ -6,7 +6,10 @@ which fails on any cell error because it runs with -W.
 
 import json
 
-from conftest import NOTEBOOKS, ROOT
+from conftest import CHINESE_NOTEBOOKS, NOTEBOOKS, ROOT
+
+# the README's command
+CLEAR = "`jupyter nbconvert --clear-output --inplace book/*.ipynb zh/book/*.ipynb`"
 
 
 def test_there_is_a_notebook_per_toc_entry():
@@ -16,12 +19,11 @@ def test_there_is_a_notebook_per_toc_entry():
 
 
 def test_notebooks_are_committed_without_outputs():
-    for path in NOTEBOOKS:
+    for path in NOTEBOOKS + CHINESE_NOTEBOOKS:
         cells = json.loads(path.read_text())["cells"]
         dirty = [i for i, c in enumerate(cells)
                  if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
-        assert not dirty, f"{path.name}: cells {dirty} have outputs; run " \
-                          f"`jupyter nbconvert --clear-output --inplace book/*.ipynb`"
+        assert not dirty, f"{path.name}: cells {dirty} have outputs; run {CLEAR}"
 
 
 def test_notebooks_are_in_the_form_the_clear_output_command_writes():
@@ -35,10 +37,9 @@ def test_notebooks_are_in_the_form_the_clear_output_command_writes():
     config = Config()
     config.NotebookExporter.preprocessors = [ClearOutputPreprocessor]
     exporter = NotebookExporter(config=config)
-    changed = [path.name for path in NOTEBOOKS
+    changed = [str(path.relative_to(ROOT)) for path in NOTEBOOKS + CHINESE_NOTEBOOKS
                if exporter.from_filename(str(path))[0] != path.read_text()]
-    assert not changed, (f"{changed}: not in the committed form; run "
-                         "`jupyter nbconvert --clear-output --inplace book/*.ipynb`")
+    assert not changed, f"{changed}: not in the committed form; run {CLEAR}"
 
 
 def test_every_chapter_imports_nnlib():
