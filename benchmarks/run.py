@@ -11,7 +11,9 @@ Items: 1 Linear vs raw BLAS, 2 MLP training step vs hand-written NumPy (and vs
 einops.einsum), 3 the article's training vs a minimal loop, 4 Softmax backward vs the
 explicit Jacobian, 5 one learning-rate slider move vs the retraining alone, 6 one epoch
 of mini-batch training on the digits vs scikit-learn, 7 the book: the digits chapter
-executed alone, and a clean build of both editions against the English edition alone.
+executed alone, and a clean build of both editions against the English edition alone,
+8 Conv2d forward + backward vs PyTorch's conv2d (skipped without PyTorch) and vs
+chapter 11's loops.
 
 Timings depend on the machine and on what else runs on it; the ratios travel better.
 By default every timing is processor time (``time.process_time``) with BLAS on one
@@ -31,12 +33,13 @@ import sys
 import time
 
 import cases
+import conv
 import digits
 import numpy as np
 from machine import blas_info, describe_blas
 from threadpoolctl import threadpool_limits
 
-ITEMS = (1, 2, 3, 4, 5, 6, 7)
+ITEMS = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
 def run_item(item: int, quick: bool, build: bool = True,
@@ -63,6 +66,8 @@ def run_item(item: int, quick: bool, build: bool = True,
         one_thread = clock is not time.perf_counter  # the policy of the other items
         return ([cases.notebook_case(one_blas_thread=one_thread)]
                 + ([cases.book_build_case()] if build else []))
+    if item == 8:
+        return conv.conv_case(repeats=repeats, loop_repeats=1 if quick else 3, clock=clock)
     raise ValueError(f"no item {item}; items are {ITEMS}")
 
 

@@ -20,8 +20,11 @@ from nnlib.errors import CallOrderError, NonFiniteError, TrainingDiverged
 from nnlib.layer import Layer, Param
 from nnlib.layers import (
     BatchNorm,
+    Conv2d,
     Dropout,
+    Flatten,
     Linear,
+    MaxPool2d,
     ReLU,
     Sigmoid,
     Softmax,
@@ -45,4 +48,6 @@ __all__ = [
     "SoftmaxCrossEntropy", "Tanh", "TrainingDiverged", "data",
     "epoch_batches", "gradcheck", "mlp", "one_hot", "run_epoch", "softmax",
     "train",
+    # the layers that read images (chapter 11)
+    "Conv2d", "Flatten", "MaxPool2d",
 ]

@@ -17,9 +17,18 @@ from nnlib.errors import CallOrderError, NonFiniteError
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # kept as they are
 
 
-def as_float_matrix(x, name: str = "x",
-                    n_columns: int | None = None) -> np.ndarray:
-    """Return ``x`` as a finite 2-D float array of shape (batch, n_columns).
+# The layouts of a layer's input, its ``input_axes`` (the checks below read
+# it; a layer without one takes a matrix). None: any number of axes after
+# the batch axis, for layers that work entry by entry.
+MATRIX = ("batch", "features")
+IMAGES = ("batch", "channels", "height", "width")
+
+
+def as_float_batch(x, name: str = "x", axes: tuple | None = MATRIX,
+                   size: int | None = None) -> np.ndarray:
+    """Return ``x`` as a finite float array with the axes ``axes`` (batch
+    first) and, if ``size`` is given, ``size`` entries along axis 1 (the
+    features of a matrix, the channels of images).
 
     float32 and float64 arrays keep their dtype; integers become float64.
     """
@@ -31,16 +40,67 @@ def as_float_matrix(x, name: str = "x",
                 f"got dtype {x.dtype}"
             )
         x = x.astype(np.float64)
-    if x.ndim != 2:
-        raise ValueError(f"{name} must be 2-D with shape (batch, features); "
-                         f"got shape {x.shape}")
-    if n_columns is not None and x.shape[1] != n_columns:
-        raise ValueError(f"{name} must have {n_columns} columns (features); "
+    if axes is None and x.ndim < 2:
+        raise ValueError(f"{name} must have a batch axis and at least one "
+                         f"more, shape (batch, ...); got shape {x.shape}")
+    if axes is not None and x.ndim != len(axes):
+        raise ValueError(
+            f"{name} must be {len(axes)}-D with shape ({', '.join(axes)}); "
+            f"got shape {x.shape}{_layout_hint(x, axes)}")
+    if size is not None and x.shape[1] != size:
+        what = "columns (features)" if axes == MATRIX else "channels"
+        raise ValueError(f"{name} must have {size} {what}; "
                          f"got shape {x.shape}")
     if x.shape[0] == 0:
         raise ValueError(
             f"{name} must have at least one row; got shape {x.shape}")
     check_finite(x, name)
+    return x
+
+
+def as_float_matrix(x, name: str = "x",
+                    n_columns: int | None = None) -> np.ndarray:
+    """Return ``x`` as a finite 2-D float array of shape (batch, n_columns).
+    """
+    return as_float_batch(x, name, MATRIX, n_columns)
+
+
+def _layout_hint(x: np.ndarray, axes: tuple) -> str:
+    """What to do when x has the right numbers in the wrong layout."""
+    side = math.isqrt(x.shape[1]) if x.ndim == 2 else 0
+    if axes == IMAGES and x.ndim == 2 and side > 1 and side**2 == x.shape[1]:
+        return (f" (rows of {x.shape[1]} pixels? as images of one channel: "
+                f"x.reshape(-1, 1, {side}, {side}))")
+    if axes == IMAGES and x.ndim == 3:
+        return " (images of one channel? add the channel axis: x[:, None])"
+    if axes == MATRIX and x.ndim == 4:
+        return " (images? put a Flatten() layer before this one)"
+    return ""
+
+
+def layer_input(layer, x, name: str = "x") -> np.ndarray:
+    """``x`` checked as ``layer`` takes it: with the axes of
+    ``layer.input_axes`` (a matrix if it has none), and with
+    ``layer.in_features`` columns or ``layer.in_channels`` channels if it
+    has that attribute."""
+    size = getattr(layer, "in_features", getattr(layer, "in_channels", None))
+    return as_float_batch(x, name, getattr(layer, "input_axes", MATRIX), size)
+
+
+def model_input(model, x, name: str = "x", like=None) -> np.ndarray:
+    """``x`` checked as the first layer of ``model`` takes it (images for a
+    convolutional network, a matrix for an MLP); ``like``: the training x,
+    whose shape after the batch axis x must have (for validation data)."""
+    layers = getattr(model, "layers", None)
+    axes = getattr(layers[0], "input_axes", MATRIX) if layers else MATRIX
+    if axes == MATRIX:
+        return as_float_batch(x, name, MATRIX,
+                              None if like is None else like.shape[1])
+    x = as_float_batch(x, name, axes)
+    if like is not None and x.shape[1:] != like.shape[1:]:
+        expected = ", ".join(map(str, like.shape[1:]))
+        raise ValueError(f"{name} must have shape (batch, {expected}) like "
+                         f"x; got shape {x.shape}")
     return x
 
 
@@ -143,13 +203,14 @@ def check_grad_shape(grad, expected: tuple, layer: object) -> np.ndarray:
 def checked_forward(forward):
     """Wrap a layer's ``forward(x)``: check x, keep x's float dtype.
 
-    x must be a finite (batch, features) matrix, with ``layer.in_features``
-    columns if the layer has that attribute. The output is cast back to x's
-    dtype, so float32 in gives float32 out even from float64 parameters.
+    x must be finite and shaped as the layer takes it (``layer_input``):
+    a (batch, features) matrix unless the layer's ``input_axes`` say
+    otherwise. The output is cast back to x's dtype, so float32 in gives
+    float32 out even from float64 parameters.
     """
     @functools.wraps(forward)
     def wrapper(self, x):
-        x = as_float_matrix(x, "x", getattr(self, "in_features", None))
+        x = layer_input(self, x)
         out = forward(self, x)
         # what backward checks against
         self._last_forward = (out.shape, x.dtype)

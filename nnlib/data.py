@@ -185,13 +185,19 @@ class Split:
 
 
 def digits_split(seed: int = 0, *, test_fraction: float = 0.2,
-                 validation_fraction: float = 0.2) -> Split:
+                 validation_fraction: float = 0.2,
+                 images: bool = False) -> Split:
     """The digits, split three ways, stratified and seeded, standardised.
 
     ``test_fraction`` of every class goes to the test part; of the rest,
     ``validation_fraction`` to the validation part. With the defaults:
     80 % training and validation (64 % and 16 % of all rows), 20 % test.
     The standardisation is fitted on the training part only.
+
+    ``images=True``: the same parts as images, (N, 1, 8, 8), for a
+    convolutional network, standardised with one mean and one standard
+    deviation over all pixels of the training part (the same weights slide
+    over every position, so every position gets the same scale).
     """
     x, labels = load_digits()
     rng = np.random.default_rng(seed)  # one generator for both splits
@@ -199,9 +205,17 @@ def digits_split(seed: int = 0, *, test_fraction: float = 0.2,
         x, labels, test_fraction=test_fraction, seed=rng)
     x_train, x_val, labels_train, labels_val = stratified_split(
         x_rest, labels_rest, test_fraction=validation_fraction, seed=rng)
-    standardize = Standardizer(x_train)
-    return Split(standardize(x_train), labels_train, standardize(x_val),
-                 labels_val, standardize(x_test), labels_test, standardize)
+    if not images:
+        standardize = Standardizer(x_train)
+        return Split(standardize(x_train), labels_train, standardize(x_val),
+                     labels_val, standardize(x_test), labels_test,
+                     standardize)
+    # every pixel of every training image as one feature
+    standardize = Standardizer(x_train.reshape(-1, 1))
+    x_train, x_val, x_test = (standardize(part).reshape(-1, 1, 8, 8)
+                              for part in (x_train, x_val, x_test))
+    return Split(x_train, labels_train, x_val, labels_val, x_test,
+                 labels_test, standardize)
 
 
 def standardised_article_data() -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,11 @@ from nnlib.losses import SoftmaxCrossEntropy
 
 
 class Model:
-    """``layers`` map X: (B, D) to logits Z: (B, C); ``loss`` scores Z."""
+    """``layers`` map X: (B, D) to logits Z: (B, C); ``loss`` scores Z.
+
+    X may be images, (B, C_in, H_in, W_in), when the first layer takes
+    images (``Conv2d``); every method below then takes images too.
+    """
 
     def __init__(self, layers, loss=None):
         self.layers = list(layers)

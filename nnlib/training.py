@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlib.batches import check_batch_size, epoch_batches
-from nnlib.checks import as_float_matrix, as_labels
+from nnlib.checks import as_labels, model_input
 from nnlib.errors import NonFiniteError, TrainingDiverged
 from nnlib.init import make_rng
 from nnlib.optim import SGD
@@ -64,6 +64,9 @@ def train(model, x: np.ndarray, labels: np.ndarray, *,
           restore_best: bool = False) -> History:
     """Train ``model`` on X: (N, D) and labels: (N,); returns a ``History``.
 
+    X may be images, (N, C_in, H_in, W_in), when the model's first layer
+    takes images (``Conv2d``, ``MaxPool2d``, ``Flatten``).
+
     ``batch_size=None`` uses all N rows in every step (full-batch gradient
     descent). Otherwise the rows are reshuffled every epoch with ``rng`` (an
     int seed or a Generator; same seed, same numbers) and cut into batches
@@ -84,11 +87,11 @@ def train(model, x: np.ndarray, labels: np.ndarray, *,
         raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
     # Bad data is reported as bad data, before training starts: afterwards a
     # non-finite number can only come from the network itself.
-    x = as_float_matrix(x, "x")
+    x = model_input(model, x, "x")  # (N, D), or images (N, C_in, H, W)
     labels = as_labels(labels, None, len(x))
     if validation is not None:
         x_val, labels_val = validation
-        x_val = as_float_matrix(x_val, "validation x", x.shape[1])
+        x_val = model_input(model, x_val, "validation x", like=x)
         labels_val = as_labels(labels_val, None, len(x_val))
     if restore_best and validation is None:
         raise ValueError("restore_best needs validation=(x_val, labels_val): "

@@ -14,12 +14,14 @@ gradient of ``nnlib.gradcheck``), prints what it found and returns a
 - one module per topic: ``encoding`` (chapter 1), ``softmax`` (chapters 2,
   4, 8), ``losses`` (chapters 2, 3 and the binary cross-entropy),
   ``layers`` (chapters 5, 7), ``training`` (chapter 6), ``minibatches``
-  (chapter 9), ``normalisation`` (chapter 10).
+  (chapter 9), ``normalisation`` (chapter 10), ``convolution`` (chapter
+  11).
 
 How to put an exercise in a chapter, and how to add a checker or a
 learner's new mistake: docs/exercises.md.
 """
 
+from nnlib.exercises.convolution import check_im2col
 from nnlib.exercises.encoding import check_one_hot
 from nnlib.exercises.grading import WIDTH, CheckResult
 from nnlib.exercises.layers import (
@@ -43,7 +45,7 @@ from nnlib.exercises.training import check_lr_prediction, check_training_loop
 
 __all__ = [
     "WIDTH", "CheckResult", "check_batchnorm_backward", "check_bce_gradient",
-    "check_cross_entropy_backward", "check_fused_gradient",
+    "check_cross_entropy_backward", "check_fused_gradient", "check_im2col",
     "check_linear_backward", "check_lr_prediction",
     "check_minibatch_batches", "check_one_hot",
     "check_relu_backward", "check_softmax", "check_softmax_backward",

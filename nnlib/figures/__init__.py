@@ -6,6 +6,7 @@ nnlib's core, the core never imports it.
 - ``training_figure``: the two side by side, ``plot_training``;
 - ``live_figure``: the same figure with a fast redraw, for live sliders;
 - ``graph``: computational graphs with values and gradients;
+- ``filters``: a convolution's filters and the feature maps of one image;
 - ``network``: the whole network as layer boxes, with shapes and gradients;
 - ``timeline``: the class predicted for each point, epoch by epoch;
 - ``browser_player``: a kernel-free slider over precomputed frames.

@@ -1,7 +1,9 @@
 """Element-wise non-linearities: a = f(x), applied entry by entry.
 
 Without them, stacked Linear layers collapse into one. Each backward is
-dL/dx = dL/da * f'(x): the upstream gradient times the local slope.
+dL/dx = dL/da * f'(x): the upstream gradient times the local slope. They take
+any shape with the batch first: (B, H) after a Linear layer, images
+(B, C, H_in, W_in) after a convolution.
 """
 
 import numpy as np
@@ -12,6 +14,8 @@ from nnlib.layer import Layer
 
 class ReLU(Layer):
     """a = max(x, 0); slope 1 where x > 0, else 0."""
+
+    input_axes = None  # entry by entry: any shape, batch first
 
     @checked_forward
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -30,6 +34,8 @@ class ReLU(Layer):
 class Tanh(Layer):
     """a = tanh(x); slope 1 - a**2."""
 
+    input_axes = None  # entry by entry: any shape, batch first
+
     @checked_forward
     def forward(self, x: np.ndarray) -> np.ndarray:
         """x: (B, H) -> same shape."""
@@ -44,6 +50,8 @@ class Tanh(Layer):
 
 class Sigmoid(Layer):
     """a = 1 / (1 + exp(-x)); slope a (1 - a)."""
+
+    input_axes = None  # entry by entry: any shape, batch first
 
     @checked_forward
     def forward(self, x: np.ndarray) -> np.ndarray:

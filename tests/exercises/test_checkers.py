@@ -14,6 +14,8 @@ import pytest
 import scipy.linalg
 import scipy.special
 from einops import rearrange, reduce, repeat
+from test_im2col_checker import RIGHT as IM2COL_RIGHT
+from test_im2col_checker import WRONG as IM2COL_WRONG
 
 from nnlib import exercises as ex
 from nnlib import one_hot
@@ -307,6 +309,8 @@ def float32(fn):
 # --- Right answers: every one must pass ---------------------------------------------------
 
 RIGHT = [
+    # im2col (chapter 11): its answers are written in test_im2col_checker.py
+    *((ex.check_im2col, fn) for fn in IM2COL_RIGHT),
     (ex.check_one_hot, lambda labels, n: np.eye(n)[labels]),
     (ex.check_one_hot, lambda labels, n: np.arange(n) == labels[:, None]),
     (ex.check_one_hot, lambda labels, n: one_hot(labels, n)),
@@ -385,6 +389,7 @@ def test_right_answers_pass(checker, fn):
 # --- Wrong answers: each must fail with its named diagnosis ---------------------------------
 
 WRONG = [
+    *((ex.check_im2col, fn, phrase) for fn, phrase in IM2COL_WRONG),
     # one-hot
     (ex.check_one_hot, lambda labels, n: np.eye(labels.max() + 1)[labels], "labels.max() + 1"),
     (ex.check_one_hot, one_hot_rank, "columns by rank"),
@@ -599,8 +604,9 @@ def test_softmax_hints_name_the_logits():
 
 
 def _all_exercises():
-    from nnlib.exercises import layers, losses, minibatches, softmax
-    return [getattr(module, name)() for module in (layers, losses, softmax, minibatches)
+    from nnlib.exercises import convolution, layers, losses, minibatches, softmax
+    return [getattr(module, name)() for module in (layers, losses, softmax, minibatches,
+                                                   convolution)
             for name in dir(module) if name.endswith("_exercise")]
 
 
