@@ -110,7 +110,8 @@ def max_margin(dataset: str) -> MaxMargin | None:
     from sklearn.svm import SVC
 
     x, labels = load(dataset)
-    svm = SVC(kernel="linear", C=1e6, tol=1e-9).fit(x, labels)
+    # tol 1e-7: the margin to 7 digits, in a millisecond (1e-9 took seconds)
+    svm = SVC(kernel="linear", C=1e6, tol=1e-7).fit(x, labels)
     w, c = svm.coef_[0].copy(), float(svm.intercept_[0])
     w.flags.writeable = False
     distances = (2 * labels - 1) * (x @ w + c) / np.linalg.norm(w)

@@ -12,6 +12,10 @@ import pytest
 
 from nnlib import SGD, Conv2d, Flatten, Linear, MaxPool2d, Model, ReLU, data, mlp, train
 
+# Five CNNs and five MLPs, 30 epochs each (about 10 s): the result chapter 11 asserts
+# while the book builds, so it runs with the book's tests, not in the quick loop.
+pytestmark = pytest.mark.book
+
 SEEDS = range(5)
 EPOCHS, BATCH_SIZE, MOMENTUM = 30, 32, 0.9
 CNN_LR, MLP_LR = 0.05, 0.1
