@@ -31,6 +31,18 @@ from nnlib.layers.linear import Linear
 # --- Chapter 5: the Linear layer ---------------------------------------------
 
 
+def _arg(index: int):
+    """A mistaken formula's input: the case's argument ``index``, in
+    float64 (x, w, grad for the Linear exercises)."""
+    return lambda case: case.args[index].astype(np.float64)
+
+
+SWAPPED = Mistake("dx and dw are swapped: return them in the order "
+                  "(dx, dw, db)",
+                  lambda c, got: matches(c, got, "dx", c.expected["dw"])
+                  and matches(c, got, "dw", c.expected["dx"]))
+
+
 def _linear(w: np.ndarray) -> Linear:
     """nnlib's Linear with weights ``w`` (its bias does not change any
     gradient)."""
@@ -66,20 +78,9 @@ def _linear_exercise() -> Exercise:
                                f"C = {n_out}", (x, w, grad), reference,
                                numeric=numeric))
 
-    def x(c):
-        return c.args[0].astype(np.float64)
-
-    def w(c):
-        return c.args[1].astype(np.float64)
-
-    def g(c):
-        return c.args[2].astype(np.float64)
-
+    x, w, g = _arg(0), _arg(1), _arg(2)
     mistakes = (
-        Mistake("dx and dw are swapped: return them in the order "
-                "(dx, dw, db)",
-                lambda c, got: matches(c, got, "dx", c.expected["dw"])
-                and matches(c, got, "dw", c.expected["dx"])),
+        SWAPPED,
         Mistake("dx is dL/dW (x.T @ grad, shape (D, C)): the article's "
                 "Linear.backward returns the weight gradient. The layer "
                 "below produced X, so it needs dL/dX = grad @ w.T, shape "
@@ -151,20 +152,9 @@ def _transposed_linear_exercise() -> Exercise:
                                f"C = {n_out}, w of shape ({n_out}, {n_in})",
                                (x, w, grad), reference, numeric=numeric))
 
-    def x(c):
-        return c.args[0].astype(np.float64)
-
-    def w(c):
-        return c.args[1].astype(np.float64)
-
-    def g(c):
-        return c.args[2].astype(np.float64)
-
+    x, w, g = _arg(0), _arg(1), _arg(2)
     mistakes = (
-        Mistake("dx and dw are swapped: return them in the order "
-                "(dx, dw, db)",
-                lambda c, got: matches(c, got, "dx", c.expected["dw"])
-                and matches(c, got, "dw", c.expected["dx"])),
+        SWAPPED,
         Mistake("dw is X^T G, the weight gradient of Z = XW, shape (D, C). "
                 "Here Z_nk = sum_i X_ni W_ki: W_ki meets X_ni and G_nk, "
                 "so dL/dW_ki = sum_n G_nk X_ni, that is dw = grad.T @ x, "
@@ -229,11 +219,7 @@ def _relu_exercise() -> Exercise:
                                (x, grad), reference, numeric=numeric))
     out = "dL/dX"
 
-    def x(c):
-        return c.args[0].astype(np.float64)
-
-    def g(c):
-        return c.args[1].astype(np.float64)
+    x, g = _arg(0), _arg(1)
 
     mistakes = (
         Mistake("grad passes through unchanged: ReLU's slope is 0 where "
