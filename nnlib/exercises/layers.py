@@ -37,10 +37,39 @@ def _arg(index: int):
     return lambda case: case.args[index].astype(np.float64)
 
 
+# db is the same in both layouts (Z = XW + b and Z = XW^T + b): grad is
+# the case's argument 2
+DB_MISTAKES = (
+    Mistake("db is not summed over the batch: every row used the same "
+            "b, so db = grad.sum(axis=0), shape (C,)",
+            equals("db", _arg(2))),
+    Mistake("db is averaged over the batch; sum it (the loss already "
+            "divided by B, so grad carries the 1/B)",
+            equals("db", lambda c: _arg(2)(c).mean(axis=0))),
+    Mistake("db is summed over axis 1 (the C outputs): sum over the "
+            "batch, axis 0, which gives one entry per output",
+            equals("db", lambda c: _arg(2)(c).sum(axis=1))),
+)
 SWAPPED = Mistake("dx and dw are swapped: return them in the order "
                   "(dx, dw, db)",
                   lambda c, got: matches(c, got, "dx", c.expected["dw"])
                   and matches(c, got, "dw", c.expected["dx"]))
+
+
+def _linear_cases(shapes, reference, numeric, *, transposed: bool = False):
+    """Seeded cases (x, w, grad) of the given (B, D, C, note, dtype) shapes;
+    w is (D, C), or (C, D) when ``transposed`` (PyTorch's layout)."""
+    rng = generator()
+    cases = []
+    for batch, n_in, n_out, note, dtype in shapes:
+        w_shape = (n_out, n_in) if transposed else (n_in, n_out)
+        x, w, grad = (rng.normal(size=shape).astype(dtype) for shape in
+                      [(batch, n_in), w_shape, (batch, n_out)])
+        where = f", w of shape {w_shape}" if transposed else ""
+        cases.append(make_case(f"{note}B = {batch}, D = {n_in}, "
+                               f"C = {n_out}{where}", (x, w, grad),
+                               reference, numeric=numeric))
+    return cases
 
 
 def _linear(w: np.ndarray) -> Linear:
@@ -64,19 +93,13 @@ def _linear_exercise() -> Exercise:
     def numeric(x, w, grad):
         return _renamed(layer_numerical_gradients(_linear(w), x, grad))
 
-    rng = generator()
-    shapes = [(5, 4, 3, "", np.float64), (3, 2, 6, "", np.float64),
-              (1, 3, 2, "a batch of 1: ", np.float64),
-              (4, 3, 5, "float32: ", np.float32),
-              (2, 3, 3, "square w: ", np.float64),
-              (3, 2, 3, "as many samples as outputs: ", np.float64)]
-    cases = []
-    for batch, n_in, n_out, note, dtype in shapes:
-        x, w, grad = (rng.normal(size=shape).astype(dtype) for shape in
-                      [(batch, n_in), (n_in, n_out), (batch, n_out)])
-        cases.append(make_case(f"{note}B = {batch}, D = {n_in}, "
-                               f"C = {n_out}", (x, w, grad), reference,
-                               numeric=numeric))
+    cases = _linear_cases([(5, 4, 3, "", np.float64),
+                           (3, 2, 6, "", np.float64),
+                           (1, 3, 2, "a batch of 1: ", np.float64),
+                           (4, 3, 5, "float32: ", np.float32),
+                           (2, 3, 3, "square w: ", np.float64),
+                           (3, 2, 3, "as many samples as outputs: ",
+                            np.float64)], reference, numeric)
 
     x, w, g = _arg(0), _arg(1), _arg(2)
     mistakes = (
@@ -88,15 +111,7 @@ def _linear_exercise() -> Exercise:
         Mistake("dx = grad @ w: w needs a transpose, dx = grad @ w.T, "
                 "(B, C) @ (C, D) -> (B, D)",
                 equals("dx", lambda c: g(c) @ w(c))),
-        Mistake("db is not summed over the batch: every row used the same "
-                "b, so db = grad.sum(axis=0), shape (C,)",
-                equals("db", lambda c: g(c))),
-        Mistake("db is averaged over the batch; sum it (the loss already "
-                "divided by B, so grad carries the 1/B)",
-                equals("db", lambda c: g(c).mean(axis=0))),
-        Mistake("db is summed over axis 1 (the C outputs): sum over the "
-                "batch, axis 0, which gives one entry per output",
-                equals("db", lambda c: g(c).sum(axis=1))),
+        *DB_MISTAKES,
         Mistake("dw is divided by the batch: grad already carries the 1/B "
                 "of the mean loss, so dw = x.T @ grad",
                 equals("dw", lambda c: x(c).T @ g(c) / len(g(c)))),
@@ -138,19 +153,14 @@ def _transposed_linear_exercise() -> Exercise:
         gradients = _renamed(layer_numerical_gradients(_linear(w.T), x, grad))
         return {**gradients, "dw": gradients["dw"].T}
 
-    rng = generator()
-    shapes = [(5, 4, 3, "", np.float64), (3, 2, 6, "", np.float64),
-              (1, 3, 2, "a batch of 1: ", np.float64),
-              (4, 3, 5, "float32: ", np.float32),
-              (3, 3, 3, "B = D = C: ", np.float64),
-              (2, 3, 2, "as many samples as outputs: ", np.float64)]
-    cases = []
-    for batch, n_in, n_out, note, dtype in shapes:
-        x, w, grad = (rng.normal(size=shape).astype(dtype) for shape in
-                      [(batch, n_in), (n_out, n_in), (batch, n_out)])
-        cases.append(make_case(f"{note}B = {batch}, D = {n_in}, "
-                               f"C = {n_out}, w of shape ({n_out}, {n_in})",
-                               (x, w, grad), reference, numeric=numeric))
+    cases = _linear_cases([(5, 4, 3, "", np.float64),
+                           (3, 2, 6, "", np.float64),
+                           (1, 3, 2, "a batch of 1: ", np.float64),
+                           (4, 3, 5, "float32: ", np.float32),
+                           (3, 3, 3, "B = D = C: ", np.float64),
+                           (2, 3, 2, "as many samples as outputs: ",
+                            np.float64)], reference, numeric,
+                          transposed=True)
 
     x, w, g = _arg(0), _arg(1), _arg(2)
     mistakes = (
@@ -167,15 +177,7 @@ def _transposed_linear_exercise() -> Exercise:
         Mistake("dw is divided by the batch: grad already carries the 1/B "
                 "of the mean loss, so dw = grad.T @ x",
                 equals("dw", lambda c: g(c).T @ x(c) / len(g(c)))),
-        Mistake("db is not summed over the batch: every row used the same "
-                "b, so db = grad.sum(axis=0), shape (C,)",
-                equals("db", lambda c: g(c))),
-        Mistake("db is averaged over the batch; sum it (the loss already "
-                "divided by B, so grad carries the 1/B)",
-                equals("db", lambda c: g(c).mean(axis=0))),
-        Mistake("db is summed over axis 1 (the C outputs): sum over the "
-                "batch, axis 0, which gives one entry per output",
-                equals("db", lambda c: g(c).sum(axis=1))),
+        *DB_MISTAKES,
     )
     return Exercise(args=("x", "w", "grad"), outputs=("dx", "dw", "db"),
                     cases=tuple(cases), mistakes=mistakes,
