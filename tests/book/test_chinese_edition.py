@@ -160,6 +160,8 @@ def test_the_chinese_build_is_in_chinese(built_book):
     page = html_page(built_book, "intro", True)
     assert 'lang="zh-CN"' in page
     assert "搜索" in page, "the theme's strings are not in Chinese"
+    chapter = html_page(built_book, "05_linear", True)
+    assert "显示代码" in chapter and "Show code cell" not in chapter
 
 
 def test_the_chinese_search_index_finds_cross_entropy(built_book):
