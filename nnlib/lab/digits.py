@@ -20,6 +20,11 @@ from matplotlib.figure import Figure
 
 from nnlib.data import Split
 from nnlib.errors import TrainingDiverged
+from nnlib.figures.validation_curves import (
+    label_validation_axes,
+    mark_divergence,
+    plot_validation_run,
+)
 from nnlib.lab.drawing import rendered_png
 from nnlib.model import Model, mlp
 from nnlib.optim import SGD
@@ -125,30 +130,14 @@ def draw_digits_run(fig: Figure, run: DigitsRun) -> None:
     and "diverged at epoch k" in both panels."""
     fig.clear()
     left, right = fig.subplots(1, 2)
-    history = run.history
-    epochs = np.arange(1, len(history) + 1)
-    left.plot(epochs, np.clip(history.loss, *LOSS_RANGE), "--",
-              color="tab:blue", label="training")
-    left.plot(epochs, np.clip(history.val_loss, *LOSS_RANGE),
-              color="tab:orange", label="validation")
+    plot_validation_run(left, right, run.history, loss_range=LOSS_RANGE)
     top = LOSS_RANGE[1]
-    left.set(xlabel="epoch", ylabel=f"loss (log scale; > {top:g} drawn at "
-             f"{top:g})", yscale="log", ylim=(LOSS_RANGE[0], 3 * top),
-             xlim=(0.5, run.epochs + 0.5), title="Loss per epoch")
-    right.plot(epochs, 100 * history.val_accuracy, color="tab:orange",
-               label="validation")
-    right.set(xlabel="epoch", ylabel="accuracy (%)", ylim=(0, 100),
-              xlim=(0.5, run.epochs + 0.5),
-              title="Validation accuracy per epoch")
+    label_validation_axes(
+        left, right, epochs=run.epochs, loss_ylim=(LOSS_RANGE[0], 3 * top),
+        loss_label=f"loss (log scale; > {top:g} drawn at {top:g})")
     for ax in (left, right):
-        ax.grid(alpha=0.3)
         if run.diverged_at is not None:
-            ax.axvline(run.diverged_at, color="tab:red", linestyle="--",
-                       label=f"diverged at epoch {run.diverged_at}")
-            ax.text(0.5, 0.5, f"diverged at epoch {run.diverged_at}",
-                    transform=ax.transAxes, ha="center", va="center",
-                    color="tab:red", fontsize=12,
-                    bbox=dict(facecolor="white", edgecolor="tab:red"))
+            mark_divergence(ax, run.diverged_at)
         ax.legend(loc="best", fontsize="small")
     fig.suptitle(describe_digits(run), fontsize="medium")
     fig.tight_layout()

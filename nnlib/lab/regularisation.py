@@ -13,11 +13,15 @@ A run whose numbers stop being finite is drawn up to that epoch and named.
 import functools
 from dataclasses import dataclass
 
-import numpy as np
 from matplotlib.figure import Figure
 
 from nnlib import data
 from nnlib.errors import TrainingDiverged
+from nnlib.figures.validation_curves import (
+    label_validation_axes,
+    mark_divergence,
+    plot_validation_run,
+)
 from nnlib.layers.dropout import Dropout
 from nnlib.model import Model, mlp
 from nnlib.optim import SGD
@@ -88,25 +92,20 @@ def draw(fig: Figure, result: RegularisedRun,
     ``reference`` run (no regularisation) in grey behind them."""
     fig.clear()
     left, right = fig.subplots(1, 2)
-    if reference is not None:
-        _curves(left, right, reference, "0.65", "no regularisation")
-    _curves(left, right, result, None, "this run")
+    for run_, color, name in ((reference, "0.65", "no regularisation"),
+                              (result, None, "this run")):
+        if run_ is not None and len(run_.history.loss):
+            plot_validation_run(left, right, run_.history, name=name,
+                                color=color, loss_range=LOSS_RANGE)
     history = result.history
     if result.diverged_at is not None:
-        text = (f"diverged at epoch {result.diverged_at}: the numbers "
-                "stopped being finite")
         for ax in (left, right):
-            ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center",
-                    va="center", color="tab:red", wrap=True,
-                    bbox=dict(facecolor="white", edgecolor="tab:red"))
-    left.set(title="Loss per epoch (above 30: drawn at the top)",
-             xlabel="epoch", ylabel="cross-entropy loss (log scale)",
-             yscale="log", ylim=LOSS_RANGE, xlim=(0.5, EPOCHS + 0.5))
-    right.set(title="Validation accuracy per epoch", xlabel="epoch",
-              ylabel="validation accuracy (%)", ylim=(0, 100),
-              xlim=(0.5, EPOCHS + 0.5))
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
+            mark_divergence(ax, result.diverged_at,
+                            f"diverged at epoch {result.diverged_at}: the "
+                            "numbers stopped being finite")
+    label_validation_axes(left, right, epochs=EPOCHS, loss_ylim=LOSS_RANGE,
+                          loss_title="Loss per epoch (above 30: drawn at "
+                                     "the top)")
     handles, labels = left.get_legend_handles_labels()
     if handles:  # one legend for both panels, below them
         fig.legend(handles, labels, loc="lower center", ncols=4,
@@ -119,21 +118,6 @@ def draw(fig: Figure, result: RegularisedRun,
         summary = ""
     fig.suptitle(describe(result) + summary)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
-
-
-def _curves(left, right, result: RegularisedRun, color, name) -> None:
-    history = result.history
-    if not len(history.loss):
-        return
-    epochs = np.arange(1, len(history.loss) + 1)
-    clip = functools.partial(np.clip, a_min=LOSS_RANGE[0],
-                             a_max=LOSS_RANGE[1])
-    left.plot(epochs, clip(history.loss), "--", color=color or "tab:blue",
-              label=f"{name}: training")
-    left.plot(epochs, clip(history.val_loss), color=color or "tab:orange",
-              label=f"{name}: validation")
-    right.plot(epochs, 100 * history.val_accuracy,
-               color=color or "tab:orange", label=f"{name}: validation")
 
 
 def explore(weight_decay: float = 0.0, dropout: float = 0.0, *,
